@@ -1,0 +1,8 @@
+using System.CommandLine;
+using LogSentinel.Collector.Commands;
+
+var root = new RootCommand("LogSentinel collector: reads a host's auth, mail and fail2ban logs and journald")
+{
+    ParseCommand.Create(),
+};
+return root.Parse(args).Invoke();

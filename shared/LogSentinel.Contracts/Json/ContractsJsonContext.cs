@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+
+namespace LogSentinel.Contracts.Json;
+
+/// <summary>
+/// Source-generated serializer for the contracts, so every service writes the same JSON without reflection.
+/// Absent optional fields are left out rather than written as null.
+/// </summary>
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(SecurityEvent))]
+public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -1,0 +1,86 @@
+using LogSentinel.Contracts;
+using LogSentinel.Parsing.Messages;
+
+namespace LogSentinel.Parsing;
+
+/// <summary>
+/// Events a <see cref="LogParser"/> found, kept as drafts over a private copy of their lines, to be turned into
+/// <see cref="SecurityEvent"/>s later on another thread with <see cref="Build"/>: the parser never waits for
+/// object building or serialisation. Batches are recycled; one batch is only ever used by one thread at a time.
+/// </summary>
+public sealed class EventBatch
+{
+    public const int DefaultCapacity = 4096;
+    private const int ArenaSize = 1 << 20;
+
+    private readonly Entry[] _entries;
+    private byte[] _arena = new byte[ArenaSize];
+    private int _arenaUsed;
+    private long _lastLine = -1;
+    private int _lastTextStart;
+    private int _lastTextLength;
+    private EventFactory? _factory;
+
+    public EventBatch(int capacity = DefaultCapacity) => _entries = new Entry[capacity];
+
+    public int Count { get; private set; }
+
+    /// <summary>No room for another line's events.</summary>
+    public bool IsFull => Count + 64 >= _entries.Length || _arenaUsed + FieldLimits.Line > _arena.Length && _arenaUsed > 0;
+
+    /// <summary>Turns every draft into an event, in order, and empties the batch.</summary>
+    public void Build(Action<SecurityEvent> onEvent)
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            ref var e = ref _entries[i];
+            var text = e.TextLength < 0 ? default : _arena.AsSpan(e.TextStart, e.TextLength);
+            onEvent(_factory!.Build(e.Facts, e.Draft, text, e.Index));
+            e = default;
+        }
+        Clear();
+    }
+
+    public void Clear()
+    {
+        Count = 0;
+        _arenaUsed = 0;
+        _lastLine = -1;
+    }
+
+    internal void Add(EventFactory factory, long lineNumber, in LineFacts facts, in EventDraft draft, ReadOnlySpan<byte> text, int index)
+    {
+        _factory = factory;
+        ref var e = ref _entries[Count++];
+        e.Facts = facts;
+        e.Draft = draft;
+        e.Index = index;
+        if (text.IsEmpty)
+        {
+            e.TextStart = 0;
+            e.TextLength = -1;
+            return;
+        }
+        if (lineNumber != _lastLine)
+        {
+            if (_arenaUsed + text.Length > _arena.Length)
+                Array.Resize(ref _arena, Math.Max(_arena.Length * 2, _arenaUsed + text.Length));
+            text.CopyTo(_arena.AsSpan(_arenaUsed));
+            _lastTextStart = _arenaUsed;
+            _lastTextLength = text.Length;
+            _arenaUsed += text.Length;
+            _lastLine = lineNumber;
+        }
+        e.TextStart = _lastTextStart;
+        e.TextLength = _lastTextLength;
+    }
+
+    private struct Entry
+    {
+        public LineFacts Facts;
+        public EventDraft Draft;
+        public int Index;
+        public int TextStart;
+        public int TextLength;
+    }
+}

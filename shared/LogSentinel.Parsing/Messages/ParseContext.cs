@@ -1,0 +1,36 @@
+using LogSentinel.Parsing.Text;
+
+namespace LogSentinel.Parsing.Messages;
+
+/// <summary>Where message parsers put what they find on the current line.</summary>
+internal sealed class ParseContext
+{
+    private readonly SshSessions _ssh;
+
+    public ParseContext(SshSessions ssh) => _ssh = ssh;
+
+    public DraftBuffer Drafts { get; } = new();
+
+    /// <summary>The address earlier lines of this sshd connection named, if any.</summary>
+    public string? KnownConnectionAddress(in MessageInput input) =>
+        input.Pid >= 0 ? _ssh.AddressOf(input.Host, input.Pid, input.Time) : null;
+
+    /// <summary>The remote address this sshd line names for its connection (None when it names none).</summary>
+    public TextRef ConnectionAddress { get; private set; } = TextRef.None;
+
+    /// <summary>The line opens a new connection ("Connection from ..."): earlier facts of that pid are void.</summary>
+    public bool ConnectionStarts { get; private set; }
+
+    public void Clear()
+    {
+        Drafts.Clear();
+        ConnectionAddress = TextRef.None;
+        ConnectionStarts = false;
+    }
+
+    public void SetConnectionAddress(TextRef address, bool starts = false)
+    {
+        ConnectionAddress = address;
+        ConnectionStarts |= starts;
+    }
+}

@@ -1,0 +1,138 @@
+namespace LogSentinel.Parsing.Messages;
+
+/// <summary>
+/// What sshd said earlier about one connection (one sshd process: host + pid): the remote address, and events
+/// still waiting for it. sshd logs "Disconnecting: Too many authentication failures" or
+/// "kex_exchange_identification: ..." without an address; the address is on an earlier line of the same pid
+/// or, for a scanner, on the "Connection closed by ADDR" line that follows.
+/// Bounded: two generations of at most <see cref="GenerationSize"/> connections; the older one is dropped whole,
+/// its waiting events handed back to be reported without an address.
+/// </summary>
+internal sealed class SshSessions
+{
+    public const int GenerationSize = 16 * 1024;
+    public const int MaxPendingPerSession = 8;
+
+    /// <summary>A remembered address older than this does not belong to the same connection any more.</summary>
+    private static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(10);
+
+    private Dictionary<SessionKey, SshSession> _current = new();
+    private Dictionary<SessionKey, SshSession> _previous = new();
+
+    public int Count => _current.Count + _previous.Count;
+
+    /// <summary>The address this connection's earlier lines gave, when recent enough.</summary>
+    public string? AddressOf(string host, int pid, DateTime now)
+    {
+        var s = Find(host, pid);
+        return s?.Address is not null && now - s.Seen <= MaxAge && s.Seen - now <= MaxAge ? s.Address : null;
+    }
+
+    /// <summary>Records the connection's address; returns the events that were waiting for it (or null).</summary>
+    public List<PendingEvent>? Remember(string host, int pid, string address, DateTime now, List<PendingEvent> evicted)
+    {
+        var s = GetOrAdd(host, pid, evicted);
+        s.Address = address;
+        s.Seen = now;
+        var waiting = s.Pending;
+        s.Pending = null;
+        return waiting;
+    }
+
+    /// <summary>Keeps an event until a later line of the connection names the address.</summary>
+    public bool Defer(string host, int pid, PendingEvent pending, List<PendingEvent> evicted)
+    {
+        var s = GetOrAdd(host, pid, evicted);
+        s.Pending ??= new List<PendingEvent>(2);
+        if (s.Pending.Count >= MaxPendingPerSession)
+            return false;
+        s.Pending.Add(pending);
+        return true;
+    }
+
+    /// <summary>A new connection on a reused pid: forget what the previous one said.</summary>
+    public void Reset(string host, int pid, List<PendingEvent> evicted)
+    {
+        var s = Find(host, pid);
+        if (s is null)
+            return;
+        if (s.Pending is not null)
+            evicted.AddRange(s.Pending);
+        s.Pending = null;
+        s.Address = null;
+    }
+
+    /// <summary>Every event still waiting, in the order they were deferred per connection; empties the table.</summary>
+    public void DrainPending(List<PendingEvent> into)
+    {
+        foreach (var s in _previous.Values)
+            if (s.Pending is not null)
+                into.AddRange(s.Pending);
+        foreach (var s in _current.Values)
+            if (s.Pending is not null)
+                into.AddRange(s.Pending);
+        _previous.Clear();
+        _current.Clear();
+    }
+
+    private SshSession? Find(string host, int pid)
+    {
+        if (_current.TryGetValue(new SessionKey(host, pid), out var s))
+            return s;
+        if (_previous.Remove(new SessionKey(host, pid), out s))
+        {
+            _current[new SessionKey(host, pid)] = s;
+            return s;
+        }
+        return null;
+    }
+
+    private SshSession GetOrAdd(string host, int pid, List<PendingEvent> evicted)
+    {
+        var s = Find(host, pid);
+        if (s is not null)
+            return s;
+        if (_current.Count >= GenerationSize)
+        {
+            foreach (var old in _previous.Values)
+                if (old.Pending is not null)
+                    evicted.AddRange(old.Pending);
+            (_previous, _current) = (_current, _previous);
+            _current.Clear();
+        }
+        s = new SshSession();
+        _current[new SessionKey(host, pid)] = s;
+        return s;
+    }
+
+    /// <summary>Host strings come from a cache, so they are usually the same instance: compare that first, hash cheaply.</summary>
+    private readonly struct SessionKey(string host, int pid) : IEquatable<SessionKey>
+    {
+        private readonly string _host = host;
+        private readonly int _pid = pid;
+
+        public bool Equals(SessionKey other) =>
+            _pid == other._pid && (ReferenceEquals(_host, other._host) || string.Equals(_host, other._host, StringComparison.Ordinal));
+
+        public override bool Equals(object? obj) => obj is SessionKey k && Equals(k);
+
+        public override int GetHashCode() =>
+            _pid * 397 ^ (_host.Length == 0 ? 0 : _host.Length << 16 ^ _host[0] << 8 ^ _host[^1]);
+    }
+
+    private sealed class SshSession
+    {
+        public string? Address;
+        public DateTime Seen;
+        public List<PendingEvent>? Pending;
+    }
+}
+
+/// <summary>An event whose line had no address, kept with the facts of that line.</summary>
+internal sealed class PendingEvent
+{
+    public required EventDraft Draft { get; init; }
+    public required LineFacts Facts { get; init; }
+    /// <summary>Index reserved for it on its own line, used if it is reported there after all.</summary>
+    public required int Index { get; init; }
+}
