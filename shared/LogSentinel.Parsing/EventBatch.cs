@@ -1,4 +1,6 @@
+using System.Buffers;
 using LogSentinel.Contracts;
+using LogSentinel.Parsing.Json;
 using LogSentinel.Parsing.Messages;
 
 namespace LogSentinel.Parsing;
@@ -10,8 +12,8 @@ namespace LogSentinel.Parsing;
 /// </summary>
 public sealed class EventBatch
 {
-    public const int DefaultCapacity = 4096;
-    private const int ArenaSize = 1 << 20;
+    public const int DefaultCapacity = 2048;
+    private const int ArenaSize = 256 * 1024;
 
     private readonly Entry[] _entries;
     private byte[] _arena = new byte[ArenaSize];
@@ -35,11 +37,34 @@ public sealed class EventBatch
         {
             ref var e = ref _entries[i];
             var text = e.TextLength < 0 ? default : _arena.AsSpan(e.TextStart, e.TextLength);
-            onEvent(_factory!.Build(e.Facts, e.Draft, text, e.Index));
+            onEvent(_factory!.Build(WithLineHash(e.Facts, text), e.Draft, text, e.Index));
             e = default;
         }
         Clear();
     }
+
+    /// <summary>
+    /// Writes every event as one line of JSON (the same bytes System.Text.Json writes for the
+    /// <see cref="SecurityEvent"/> that <see cref="Build"/> would make) and empties the batch.
+    /// </summary>
+    public void WriteJsonLines(IBufferWriter<byte> output)
+    {
+        var w = new JsonText(output);
+        for (var i = 0; i < Count; i++)
+        {
+            ref var e = ref _entries[i];
+            var text = e.TextLength < 0 ? default : _arena.AsSpan(e.TextStart, e.TextLength);
+            _factory!.WriteJson(ref w, WithLineHash(e.Facts, text), e.Draft, text, e.Index);
+            w.Byte((byte)'\n');
+            e = default;
+        }
+        w.Commit();
+        Clear();
+    }
+
+    /// <summary>The parser leaves the hash of a syslog line (which is its own text) to be computed here.</summary>
+    private static LineFacts WithLineHash(in LineFacts facts, ReadOnlySpan<byte> text) =>
+        facts.LineHash == 0 && !text.IsEmpty ? facts with { LineHash = Identity.EventIds.LineHash(text) } : facts;
 
     public void Clear()
     {

@@ -32,6 +32,9 @@ public sealed class LogParser
     private string? _lastHostName;
     private byte[] _lastHostBytes = new byte[64];
     private int _lastHostLength;
+    private string? _lastProgramName;
+    private byte[] _lastProgramBytes = new byte[64];
+    private int _lastProgramLength;
 
     /// <summary>Events are built and handed to <paramref name="onEvent"/> as each line is parsed.</summary>
     public LogParser(LogParserOptions options, Action<SecurityEvent> onEvent)
@@ -81,7 +84,8 @@ public sealed class LogParser
             Stats.Oversize++;
             return;
         }
-        if (!Ascii.IsValid(line) ? !Utf8.IsValid(line) : line.Contains((byte)0))
+        // One vectorised pass for the common case: printable-or-tab ASCII without NUL.
+        if (line.IndexOfAnyExceptInRange((byte)1, (byte)0x7F) >= 0 && (line.Contains((byte)0) || !Utf8.IsValid(line)))
             Stats.Garbled++;
 
         var frame = new LineFrame();
@@ -120,12 +124,13 @@ public sealed class LogParser
         var facts = new LineFacts(
             _lastTime,
             host,
-            frame.Program.IsEmpty ? null : _strings.Get(Cap(frame.Program, FieldLimits.Program)),
+            frame.Program.IsEmpty ? null : ProgramName(frame.Program),
             frame.Pid,
             offset,
-            EventIds.LineHash(line),
+            // A syslog line is its own text: the batch hashes its copy later, off this thread (0 = not yet).
+            journal ? EventIds.LineHash(line) : 0,
             _options.IncludeOriginal ? Original(line) : null);
-        Complete(input, facts, repeated);
+        Complete(input, facts, repeated, line);
     }
 
     /// <summary>Reports events still waiting for an address (end of the stream): they keep their own lines.</summary>
@@ -135,7 +140,7 @@ public sealed class LogParser
         ReportEvicted();
     }
 
-    private void Complete(in MessageInput input, in LineFacts facts, int repeated)
+    private void Complete(in MessageInput input, LineFacts facts, int repeated, ReadOnlySpan<byte> line)
     {
         var drafts = _context.Drafts;
         if (input.Pid >= 0)
@@ -172,6 +177,8 @@ public sealed class LogParser
                 }
                 else
                 {
+                    if (facts.LineHash == 0)
+                        facts = facts with { LineHash = EventIds.LineHash(line) };
                     var pending = new PendingEvent { Draft = EventFactory.Detach(d, input.Text, _strings), Facts = facts, Index = index };
                     index += Math.Clamp(d.Count * repeated, 1, _options.MaxEventsPerLine);
                     if (input.Pid < 0 || !_ssh.Defer(input.Host, input.Pid, pending, _evicted))
@@ -206,7 +213,7 @@ public sealed class LogParser
         Stats.Events++;
         if (_onEvent is not null)
         {
-            _onEvent(_factory.Build(facts, draft, text, index));
+            _onEvent(_factory.Build(facts.LineHash == 0 ? facts with { LineHash = EventIds.LineHash(text) } : facts, draft, text, index));
             return;
         }
         if (_batch!.IsFull)
@@ -226,6 +233,19 @@ public sealed class LogParser
         bytes.CopyTo(_lastHostBytes);
         _lastHostLength = bytes.Length;
         return _lastHostName;
+    }
+
+    private string ProgramName(ReadOnlySpan<byte> bytes)
+    {
+        bytes = Cap(bytes, FieldLimits.Program);
+        if (_lastProgramName is not null && bytes.SequenceEqual(_lastProgramBytes.AsSpan(0, _lastProgramLength)))
+            return _lastProgramName;
+        _lastProgramName = _strings.Get(bytes);
+        if (_lastProgramBytes.Length < bytes.Length)
+            _lastProgramBytes = new byte[bytes.Length];
+        bytes.CopyTo(_lastProgramBytes);
+        _lastProgramLength = bytes.Length;
+        return _lastProgramName;
     }
 
     private static ReadOnlySpan<byte> Cap(ReadOnlySpan<byte> s, int limit) => s.Length <= limit ? s : s[..limit];

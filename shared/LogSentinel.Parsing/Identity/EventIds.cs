@@ -1,11 +1,10 @@
-using System.Security.Cryptography;
 using System.Text;
 
 namespace LogSentinel.Parsing.Identity;
 
 /// <summary>
 /// Deterministic event ids: 40 lower-case hex digits =
-/// 16 for the stream (SHA-256 of collector host and file path), 12 for the line's byte offset,
+/// 16 for the stream (XXH64 of collector host and file path), 12 for the line's byte offset,
 /// 4 for the event's index on that line, 8 for a hash of the line's bytes.
 /// Offset and index are written out, not hashed, so two lines of one file can never share an id; the line
 /// hash tells apart a new line written at an old offset after the file was truncated.
@@ -15,12 +14,11 @@ public static class EventIds
     public const int Length = 40;
 
     /// <summary>Key of one stream of lines: the same host and path always give the same key.</summary>
-    public static ulong StreamKey(string collectorHost, string path)
-    {
-        Span<byte> digest = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(collectorHost + "\0" + path), digest);
-        return System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(digest);
-    }
+    public static ulong StreamKey(string collectorHost, string path) =>
+        XxHash64.Hash(Encoding.UTF8.GetBytes(collectorHost + "\0" + path), StreamKeySeed);
+
+    // Fixed forever: changing it changes every event id.
+    private const ulong StreamKeySeed = 0x4C6F6753656E7431; // "LogSent1"
 
     public static uint LineHash(ReadOnlySpan<byte> line) => (uint)XxHash64.Hash(line);
 

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace LogSentinel.Parsing.Messages;
 
 /// <summary>
@@ -24,14 +27,16 @@ internal sealed class SshSessions
     /// <summary>The address this connection's earlier lines gave, when recent enough.</summary>
     public string? AddressOf(string host, int pid, DateTime now)
     {
-        var s = Find(host, pid);
-        return s?.Address is not null && now - s.Seen <= MaxAge && s.Seen - now <= MaxAge ? s.Address : null;
+        ref var s = ref Find(host, pid);
+        if (Unsafe.IsNullRef(ref s))
+            return null;
+        return s.Address is not null && now - s.Seen <= MaxAge && s.Seen - now <= MaxAge ? s.Address : null;
     }
 
     /// <summary>Records the connection's address; returns the events that were waiting for it (or null).</summary>
     public List<PendingEvent>? Remember(string host, int pid, string address, DateTime now, List<PendingEvent> evicted)
     {
-        var s = GetOrAdd(host, pid, evicted);
+        ref var s = ref GetOrAdd(host, pid, evicted);
         s.Address = address;
         s.Seen = now;
         var waiting = s.Pending;
@@ -42,7 +47,7 @@ internal sealed class SshSessions
     /// <summary>Keeps an event until a later line of the connection names the address.</summary>
     public bool Defer(string host, int pid, PendingEvent pending, List<PendingEvent> evicted)
     {
-        var s = GetOrAdd(host, pid, evicted);
+        ref var s = ref GetOrAdd(host, pid, evicted);
         s.Pending ??= new List<PendingEvent>(2);
         if (s.Pending.Count >= MaxPendingPerSession)
             return false;
@@ -53,8 +58,8 @@ internal sealed class SshSessions
     /// <summary>A new connection on a reused pid: forget what the previous one said.</summary>
     public void Reset(string host, int pid, List<PendingEvent> evicted)
     {
-        var s = Find(host, pid);
-        if (s is null)
+        ref var s = ref Find(host, pid);
+        if (Unsafe.IsNullRef(ref s))
             return;
         if (s.Pending is not null)
             evicted.AddRange(s.Pending);
@@ -75,23 +80,24 @@ internal sealed class SshSessions
         _current.Clear();
     }
 
-    private SshSession? Find(string host, int pid)
+    private ref SshSession Find(string host, int pid)
     {
-        if (_current.TryGetValue(new SessionKey(host, pid), out var s))
-            return s;
-        if (_previous.Remove(new SessionKey(host, pid), out s))
-        {
-            _current[new SessionKey(host, pid)] = s;
-            return s;
-        }
-        return null;
+        var key = new SessionKey(host, pid);
+        ref var s = ref CollectionsMarshal.GetValueRefOrNullRef(_current, key);
+        if (!Unsafe.IsNullRef(ref s) || _previous.Count == 0)
+            return ref s;
+        if (!_previous.Remove(key, out var moved))
+            return ref Unsafe.NullRef<SshSession>();
+        s = ref CollectionsMarshal.GetValueRefOrAddDefault(_current, key, out _);
+        s = moved;
+        return ref s;
     }
 
-    private SshSession GetOrAdd(string host, int pid, List<PendingEvent> evicted)
+    private ref SshSession GetOrAdd(string host, int pid, List<PendingEvent> evicted)
     {
-        var s = Find(host, pid);
-        if (s is not null)
-            return s;
+        ref var s = ref Find(host, pid);
+        if (!Unsafe.IsNullRef(ref s))
+            return ref s;
         if (_current.Count >= GenerationSize)
         {
             foreach (var old in _previous.Values)
@@ -100,9 +106,7 @@ internal sealed class SshSessions
             (_previous, _current) = (_current, _previous);
             _current.Clear();
         }
-        s = new SshSession();
-        _current[new SessionKey(host, pid)] = s;
-        return s;
+        return ref CollectionsMarshal.GetValueRefOrAddDefault(_current, new SessionKey(host, pid), out _);
     }
 
     /// <summary>Host strings come from a cache, so they are usually the same instance: compare that first, hash cheaply.</summary>
@@ -120,7 +124,7 @@ internal sealed class SshSessions
             _pid * 397 ^ (_host.Length == 0 ? 0 : _host.Length << 16 ^ _host[0] << 8 ^ _host[^1]);
     }
 
-    private sealed class SshSession
+    private struct SshSession
     {
         public string? Address;
         public DateTime Seen;

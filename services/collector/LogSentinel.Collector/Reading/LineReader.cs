@@ -13,7 +13,7 @@ public sealed class LineReader
 
     private readonly byte[] _buffer;
 
-    public LineReader(int bufferSize = 1 << 20)
+    public LineReader(int bufferSize = 256 * 1024)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(bufferSize, FieldLimits.Line + 1);
         _buffer = new byte[bufferSize];

@@ -1,18 +1,19 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using LogSentinel.Collector.Output;
 using LogSentinel.Parsing;
 
 namespace LogSentinel.Collector.Reading;
 
 /// <summary>
 /// Parses whole log files into JSON Lines: the collector's offline mode, used by operators to check a log
-/// and by the conformance harness. Reading and parsing run on one thread, JSON writing on another, so both
-/// cores work; output order is the parse order.
+/// and by the conformance harness. Reading and parsing run on one thread; writing the JSON of the events found runs on
+/// another, batch by batch, so both cores work; output order is the parse order and memory is bounded by the
+/// batch pool.
 /// </summary>
 public sealed class LogFileParse
 {
-    private const int PoolSize = 4;
+    private const int PoolSize = 3;
 
     public sealed record Settings
     {
@@ -113,17 +114,22 @@ public sealed class LogFileParse
         return new Summary(files, failed, lines, events, unframed, oversize, garbled, clock.Elapsed);
     }
 
-    /// <summary>Builds and writes batches in order; on a write error keeps recycling so the parser never blocks, and returns the error.</summary>
+    /// <summary>Writes batches in order; on a write error keeps recycling so the parser never blocks, and returns the error.</summary>
     private static Exception? WriteBatches(BlockingCollection<EventBatch> full, BlockingCollection<EventBatch> empty, Stream output)
     {
+        Warmup.CompileParser();
         Exception? error = null;
-        var writer = new JsonLinesWriter(output);
+        var buffer = new ArrayBufferWriter<byte>(256 * 1024);
         foreach (var batch in full.GetConsumingEnumerable())
         {
             try
             {
                 if (error is null)
-                    batch.Build(writer.Write);
+                {
+                    batch.WriteJsonLines(buffer);
+                    output.Write(buffer.WrittenSpan);
+                    buffer.ResetWrittenCount();
+                }
             }
             catch (IOException e)
             {
@@ -135,7 +141,7 @@ public sealed class LogFileParse
         try
         {
             if (error is null)
-                writer.Dispose();
+                output.Flush();
         }
         catch (IOException e)
         {
