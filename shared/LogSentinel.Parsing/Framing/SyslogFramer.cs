@@ -52,9 +52,9 @@ internal static class SyslogFramer
             var tag = Bytes.Token(s);
             if (!LooksLikeTag(tag))
             {
-                // No tag at all: the message follows the host.
+                // No tag: with a timestamp the message follows the host; without either it is not a log line.
                 frame.Message = s;
-                return !s.IsEmpty;
+                return frame.HasTime && !s.IsEmpty;
             }
             first = tag;
         }

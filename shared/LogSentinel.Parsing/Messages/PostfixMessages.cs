@@ -30,7 +30,7 @@ internal static class PostfixMessages
             if (rest.StartsWith("client="u8))
                 return SaslLogin(input, ctx, rest[7..]);
             if (rest.StartsWith("lost connection after "u8))
-                return LostConnection(input, ctx, rest[22..]);
+                return LostConnection(input, ctx, rest, 22);
             return false;
         }
         if (m.StartsWith("improper command pipelining after "u8))
@@ -38,9 +38,9 @@ internal static class PostfixMessages
         if (m.StartsWith("too many errors after "u8))
             return AfterCommand(input, ctx, m[22..], EventActions.SmtpProtocolViolation, m);
         if (m.StartsWith("lost connection after "u8))
-            return LostConnection(input, ctx, m[22..]);
+            return LostConnection(input, ctx, m, 22);
         if (m.StartsWith("timeout after "u8))
-            return LostConnection(input, ctx, m[14..]);
+            return LostConnection(input, ctx, m, 14);
         if (m.StartsWith("PREGREET "u8) || m.StartsWith("HANGUP "u8) || m.StartsWith("COMMAND TIME LIMIT "u8)
             || m.StartsWith("COMMAND COUNT LIMIT "u8) || m.StartsWith("COMMAND LENGTH LIMIT "u8)
             || m.StartsWith("BARE NEWLINE "u8) || m.StartsWith("NON-SMTP COMMAND "u8) || m.StartsWith("COMMAND PIPELINING "u8))
@@ -122,8 +122,9 @@ internal static class PostfixMessages
     }
 
     /// <summary>Only a connection lost before any mail (CONNECT, EHLO, HELO, STARTTLS, AUTH) is a probe; after DATA it is lawful traffic.</summary>
-    private static bool LostConnection(in MessageInput input, ParseContext ctx, ReadOnlySpan<byte> m)
+    private static bool LostConnection(in MessageInput input, ParseContext ctx, ReadOnlySpan<byte> message, int prefix)
     {
+        var m = message[prefix..];
         var command = Bytes.Token(m);
         if (!(command.SequenceEqual("CONNECT"u8) || command.SequenceEqual("EHLO"u8) || command.SequenceEqual("HELO"u8)
               || command.SequenceEqual("STARTTLS"u8) || command.SequenceEqual("AUTH"u8)))
@@ -131,7 +132,7 @@ internal static class PostfixMessages
         var from = m.IndexOf(" from "u8);
         if (from < 0 || !TryClient(m[(from + 6)..], out var address, out var port, out _))
             return false;
-        return Add(input, ctx, EventActions.SmtpLostConnection, address, port, m[..from]);
+        return Add(input, ctx, EventActions.SmtpLostConnection, address, port, message[..(prefix + from)]);
     }
 
     /// <summary>postscreen: "PREGREET 14 after 0.08 from [ADDR]:PORT: EHLO ...", "HANGUP after 16 from [ADDR]:PORT in tests ...".</summary>

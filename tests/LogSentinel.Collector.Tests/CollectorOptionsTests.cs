@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace LogSentinel.Collector.Tests;
+
+public class CollectorOptionsTests
+{
+    private static CollectorOptions Resolve(Dictionary<string, string?> settings)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        services.AddCollector();
+        return services.BuildServiceProvider().GetRequiredService<IOptions<CollectorOptions>>().Value;
+    }
+
+    [Fact]
+    public void Should_bind_the_collector_section()
+    {
+        var options = Resolve(new() { ["Collector:Host"] = "mail-01", ["Collector:TimeZone"] = "Europe/Sofia" });
+        Assert.Equal("mail-01", options.Host);
+        Assert.Equal("Europe/Sofia", options.TimeZone);
+    }
+
+    [Fact]
+    public void Should_reject_an_unknown_time_zone_with_a_clear_message()
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => Resolve(new() { ["Collector:TimeZone"] = "Mars/Olympus" }));
+        Assert.Contains("Collector:TimeZone", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Should_reject_an_empty_host()
+    {
+        Assert.Throws<OptionsValidationException>(() => Resolve(new() { ["Collector:Host"] = "" }));
+    }
+}
