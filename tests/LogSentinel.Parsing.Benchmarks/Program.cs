@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(LogSentinel.Parsing.Benchmarks.ParserBenchmarks).Assembly).Run(args);
