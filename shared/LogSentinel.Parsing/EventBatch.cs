@@ -18,7 +18,8 @@ public sealed class EventBatch
     private readonly Entry[] _entries;
     private byte[] _arena = new byte[ArenaSize];
     private int _arenaUsed;
-    private long _lastLine = -1;
+    private long _lastLineOffset = -1;
+    private EventFactory? _lastLineFactory;
     private int _lastTextStart;
     private int _lastTextLength;
     private EventFactory? _factory;
@@ -70,10 +71,11 @@ public sealed class EventBatch
     {
         Count = 0;
         _arenaUsed = 0;
-        _lastLine = -1;
+        _lastLineOffset = -1;
+        _lastLineFactory = null;
     }
 
-    internal void Add(EventFactory factory, long lineNumber, in LineFacts facts, in EventDraft draft, ReadOnlySpan<byte> text, int index)
+    internal void Add(EventFactory factory, in LineFacts facts, in EventDraft draft, ReadOnlySpan<byte> text, int index)
     {
         _factory = factory;
         ref var e = ref _entries[Count++];
@@ -86,7 +88,8 @@ public sealed class EventBatch
             e.TextLength = -1;
             return;
         }
-        if (lineNumber != _lastLine)
+        // Events of one line share one copy of it; a line is its stream (factory) and offset.
+        if (facts.Offset != _lastLineOffset || !ReferenceEquals(factory, _lastLineFactory))
         {
             if (_arenaUsed + text.Length > _arena.Length)
                 Array.Resize(ref _arena, Math.Max(_arena.Length * 2, _arenaUsed + text.Length));
@@ -94,7 +97,8 @@ public sealed class EventBatch
             _lastTextStart = _arenaUsed;
             _lastTextLength = text.Length;
             _arenaUsed += text.Length;
-            _lastLine = lineNumber;
+            _lastLineOffset = facts.Offset;
+            _lastLineFactory = factory;
         }
         e.TextStart = _lastTextStart;
         e.TextLength = _lastTextLength;

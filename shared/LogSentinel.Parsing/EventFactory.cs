@@ -15,6 +15,13 @@ internal sealed class EventFactory
     private readonly Utf8StringCache _strings = new();
     private readonly LogFileFields _file;
     private readonly byte[] _pathJson;
+    private readonly Dictionary<(string, string), byte[]> _classifications = new();
+    private string? _lastAction;
+    private string? _lastOutcome;
+    private byte[] _lastClassification = [];
+    private readonly RecentJson _hostJson = new();
+    private readonly RecentJson _programJson = new();
+    private JsonText.TimestampDay _day;
 
     // Events are immutable records: consecutive events of one host, process, attacker or user share the
     // same sub-objects instead of allocating them again (bursts repeat all of these).
@@ -75,24 +82,14 @@ internal sealed class EventFactory
     /// </summary>
     internal void WriteJson(ref JsonText w, in LineFacts line, in EventDraft d, ReadOnlySpan<byte> text, int index)
     {
-        var info = EventActions.Catalogue[d.Action];
         w.Raw("{\"@timestamp\":"u8);
-        w.Timestamp(line.Time);
+        w.Timestamp(line.Time, ref _day);
         w.Raw(",\"event\":{\"id\":\""u8);
         w.Hex(_streamKey, 16);
         w.Hex((ulong)line.Offset, 12);
         w.Hex((ulong)index, 4);
         w.Hex(line.LineHash, 8);
-        w.Raw("\",\"kind\":\"event\",\"action\":"u8);
-        w.String(d.Action);
-        w.Raw(",\"outcome\":"u8);
-        w.String(d.Outcome);
-        w.Raw(",\"category\":"u8);
-        Strings(ref w, info.Category);
-        w.Raw(",\"type\":"u8);
-        Strings(ref w, info.Type);
-        w.Raw(",\"dataset\":"u8);
-        w.String(info.Dataset);
+        w.Raw(Classification(d.Action, d.Outcome));
         Optional(ref w, ",\"reason\":"u8, d.Reason, text, FieldLimits.Reason);
         if (line.Original is not null)
         {
@@ -100,12 +97,12 @@ internal sealed class EventFactory
             w.String(line.Original);
         }
         w.Raw("},\"host\":{\"name\":"u8);
-        w.String(line.Host);
+        w.Raw(_hostJson.Get(line.Host));
         w.Byte((byte)'}');
         if (line.Program is not null)
         {
             w.Raw(",\"process\":{\"name\":"u8);
-            w.String(line.Program);
+            w.Raw(_programJson.Get(line.Program));
             if (line.Pid >= 0)
             {
                 w.Raw(",\"pid\":"u8);
@@ -174,6 +171,39 @@ internal sealed class EventFactory
         w.Raw("},\"offset\":"u8);
         w.Number(line.Offset);
         w.Raw("}}"u8);
+    }
+
+    /// <summary>
+    /// "\",\"kind\":\"event\",\"action\":...,\"dataset\":..." for one action and outcome: the same bytes for every such
+    /// event, made once. Actions and outcomes are the vocabulary's own string instances.
+    /// </summary>
+    private byte[] Classification(string action, string outcome)
+    {
+        if (ReferenceEquals(action, _lastAction) && ReferenceEquals(outcome, _lastOutcome))
+            return _lastClassification;
+        if (!_classifications.TryGetValue((action, outcome), out var bytes))
+        {
+            var info = EventActions.Catalogue[action];
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+            var w = new JsonText(buffer);
+            w.Raw("\",\"kind\":\"event\",\"action\":"u8);
+            w.String(action);
+            w.Raw(",\"outcome\":"u8);
+            w.String(outcome);
+            w.Raw(",\"category\":"u8);
+            Strings(ref w, info.Category);
+            w.Raw(",\"type\":"u8);
+            Strings(ref w, info.Type);
+            w.Raw(",\"dataset\":"u8);
+            w.String(info.Dataset);
+            w.Commit();
+            bytes = buffer.WrittenSpan.ToArray();
+            _classifications[(action, outcome)] = bytes;
+        }
+        _lastAction = action;
+        _lastOutcome = outcome;
+        _lastClassification = bytes;
+        return bytes;
     }
 
     private static void Strings(ref JsonText w, IReadOnlyList<string> values)
@@ -332,5 +362,22 @@ internal sealed class EventFactory
             bytes[i] = (byte)address[i];
         }
         return Addresses.CanonicalIp(bytes, address);
+    }
+}
+
+/// <summary>The JSON string of the last value asked for: hosts and programs repeat from one event to the next.</summary>
+internal sealed class RecentJson
+{
+    private string? _value;
+    private byte[] _json = [];
+
+    public byte[] Get(string value)
+    {
+        if (!ReferenceEquals(value, _value))
+        {
+            _json = JsonText.Quote(value);
+            _value = value;
+        }
+        return _json;
     }
 }

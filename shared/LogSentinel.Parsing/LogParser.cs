@@ -4,6 +4,7 @@ using LogSentinel.Contracts;
 using LogSentinel.Parsing.Framing;
 using LogSentinel.Parsing.Identity;
 using LogSentinel.Parsing.Messages;
+using LogSentinel.Parsing.Scanning;
 using LogSentinel.Parsing.Text;
 
 namespace LogSentinel.Parsing;
@@ -20,7 +21,6 @@ public sealed class LogParser
     private readonly Action<SecurityEvent>? _onEvent;
     private readonly Func<EventBatch, EventBatch>? _onBatchFull;
     private EventBatch? _batch;
-    private long _lineNumber;
     private readonly TimeResolver _times;
     private readonly JournalJsonFramer _journal = new();
     private readonly EventFactory _factory;
@@ -28,13 +28,9 @@ public sealed class LogParser
     private readonly SshSessions _ssh = new();
     private readonly ParseContext _context;
     private readonly List<PendingEvent> _evicted = new();
+    private readonly RecentString _hosts;
+    private readonly RecentString _programs;
     private DateTime _lastTime;
-    private string? _lastHostName;
-    private byte[] _lastHostBytes = new byte[64];
-    private int _lastHostLength;
-    private string? _lastProgramName;
-    private byte[] _lastProgramBytes = new byte[64];
-    private int _lastProgramLength;
 
     /// <summary>Events are built and handed to <paramref name="onEvent"/> as each line is parsed.</summary>
     public LogParser(LogParserOptions options, Action<SecurityEvent> onEvent)
@@ -65,6 +61,8 @@ public sealed class LogParser
         _times = new TimeResolver(options.TimeZone, options.Year, options.ReferenceTime);
         _factory = new EventFactory(options.DefaultHost, options.FilePath);
         _context = new ParseContext(_ssh);
+        _hosts = new RecentString(_strings, FieldLimits.Host);
+        _programs = new RecentString(_strings, FieldLimits.Program);
         _lastTime = TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(options.ReferenceTime, DateTimeKind.Unspecified), options.TimeZone);
     }
 
@@ -74,20 +72,78 @@ public sealed class LogParser
     public void ParseLine(ReadOnlySpan<byte> line, long offset)
     {
         Stats.Lines++;
-        _lineNumber++;
+        switch (Inspect(ref line))
+        {
+            case LineCheck.Empty:
+                return;
+            case LineCheck.Oversize:
+                Stats.Oversize++;
+                return;
+            case LineCheck.Garbled:
+                Stats.Garbled++;
+                break;
+        }
+        ProcessLine(line, offset);
+    }
+
+    /// <summary>
+    /// Completes a chunk a <see cref="LineScanner"/> has scanned: resolves what needed the stream's state and
+    /// reports the events, exactly as <see cref="ParseLine"/> would have for each of its lines. Chunks must come
+    /// in stream order; the chunk can be reused once this returns.
+    /// </summary>
+    public void Complete(ScannedChunk chunk)
+    {
+        Stats.Lines += chunk.LinesRead;
+        Stats.Unframed += chunk.Unframed;
+        Stats.Oversize += chunk.Oversize;
+        Stats.Garbled += chunk.Garbled;
+        var drafts = chunk.Drafts;
+        foreach (ref readonly var s in chunk.Lines)
+        {
+            var line = chunk.Buffer.AsSpan(s.Start, s.Length);
+            if (s.HasTime)
+                _times.TryResolve(s.Time, out _lastTime);
+            else if (s.HasPrevious)
+                _times.TryResolve(s.Previous, out _lastTime);
+            switch (s.Kind)
+            {
+                case ScannedKind.Reparse:
+                    ProcessLine(line, s.Offset);
+                    break;
+                case ScannedKind.Recognised:
+                    _context.Clear();
+                    for (var i = 0; i < s.DraftCount; i++)
+                    {
+                        ref readonly var draft = ref drafts[s.FirstDraft + i];
+                        _context.Drafts.Add(draft.Action, draft.Outcome) = draft;
+                    }
+                    _context.SetConnectionAddress(s.ConnectionAddress, s.ConnectionStarts);
+                    Report(line, line, s.Offset, s.HostLength < 0 ? default : line.Slice(s.HostStart, s.HostLength),
+                        s.ProgramLength < 0 ? default : line.Slice(s.ProgramStart, s.ProgramLength), s.Pid, s.Repeated, journal: false);
+                    break;
+            }
+        }
+        if (chunk.HasLastStamp)
+            _times.TryResolve(chunk.LastStamp, out _lastTime);
+    }
+
+    /// <summary>Trims a carriage return and tells whether the line is empty, too long, or holds bytes that are not UTF-8 (or NUL).</summary>
+    internal static LineCheck Inspect(ref ReadOnlySpan<byte> line)
+    {
         if (line.Length > 0 && line[^1] == '\r')
             line = line[..^1];
         if (line.IsEmpty)
-            return;
+            return LineCheck.Empty;
         if (line.Length > FieldLimits.Line)
-        {
-            Stats.Oversize++;
-            return;
-        }
-        // One vectorised pass for the common case: printable-or-tab ASCII without NUL.
+            return LineCheck.Oversize;
+        // One vectorised pass for the common case: ASCII without NUL.
         if (line.IndexOfAnyExceptInRange((byte)1, (byte)0x7F) >= 0 && (line.Contains((byte)0) || !Utf8.IsValid(line)))
-            Stats.Garbled++;
+            return LineCheck.Garbled;
+        return LineCheck.Good;
+    }
 
+    private void ProcessLine(ReadOnlySpan<byte> line, long offset)
+    {
         var frame = new LineFrame();
         ReadOnlySpan<byte> text;
         var journal = _options.Format == LogFormat.JournalJson || (_options.Format == LogFormat.Auto && line[0] == '{');
@@ -99,38 +155,53 @@ public sealed class LogParser
                 return;
             }
             text = _journal.Text;
+            if (frame.HasTime)
+                _lastTime = frame.Utc;
         }
         else
         {
-            if (!SyslogFramer.TryFrame(line, _times, ref frame))
+            if (!SyslogFramer.TryFrame(line, ref frame))
             {
                 Stats.Unframed++;
                 return;
             }
+            if (frame.HasTime)
+            {
+                if (!_times.TryResolve(frame.Raw, out var utc))
+                {
+                    Stats.Unframed++;
+                    return;
+                }
+                _lastTime = utc;
+            }
             text = line;
         }
-        if (frame.HasTime)
-            _lastTime = frame.Utc;
 
         var message = Bytes.TrimEndSpaces(frame.Message);
         var repeated = RepeatedMessage.Unwrap(ref message);
         _context.Clear();
-        var host = frame.Host.IsEmpty ? _options.DefaultHost : HostName(frame.Host);
-        var input = new MessageInput(text, message, frame.Tag, host, frame.Pid, _lastTime);
-        MessageDispatch.Parse(frame.Program, input, _context);
+        var host = frame.Host.IsEmpty ? _options.DefaultHost : _hosts.Get(frame.Host);
+        MessageDispatch.Parse(frame.Program, new MessageInput(text, message, frame.Tag, host, frame.Pid, _lastTime), _context);
+        Report(line, text, offset, frame.Host, frame.Program, frame.Pid, repeated, journal);
+    }
 
+    /// <summary>Reports what the message parsers put in the context for a line.</summary>
+    private void Report(ReadOnlySpan<byte> line, ReadOnlySpan<byte> text, long offset, ReadOnlySpan<byte> hostBytes,
+        ReadOnlySpan<byte> program, int pid, int repeated, bool journal)
+    {
         if (_context.Drafts.Count == 0 && _context.ConnectionAddress.IsEmpty && !_context.ConnectionStarts)
             return;
+        var host = hostBytes.IsEmpty ? _options.DefaultHost : _hosts.Get(hostBytes);
         var facts = new LineFacts(
             _lastTime,
             host,
-            frame.Program.IsEmpty ? null : ProgramName(frame.Program),
-            frame.Pid,
+            program.IsEmpty ? null : _programs.Get(program),
+            pid,
             offset,
             // A syslog line is its own text: the batch hashes its copy later, off this thread (0 = not yet).
             journal ? EventIds.LineHash(line) : 0,
             _options.IncludeOriginal ? Original(line) : null);
-        Complete(input, facts, repeated, line);
+        Complete(new MessageInput(text, default, default, host, pid, _lastTime), facts, repeated, line);
     }
 
     /// <summary>Reports events still waiting for an address (end of the stream): they keep their own lines.</summary>
@@ -218,34 +289,7 @@ public sealed class LogParser
         }
         if (_batch!.IsFull)
             _batch = _onBatchFull!(_batch);
-        _batch.Add(_factory, _lineNumber, facts, draft, text, index);
-    }
-
-    /// <summary>A file is almost always one host line after line: compare with the last one before hashing.</summary>
-    private string HostName(ReadOnlySpan<byte> bytes)
-    {
-        bytes = Cap(bytes, FieldLimits.Host);
-        if (_lastHostName is not null && bytes.SequenceEqual(_lastHostBytes.AsSpan(0, _lastHostLength)))
-            return _lastHostName;
-        _lastHostName = _strings.Get(bytes);
-        if (_lastHostBytes.Length < bytes.Length)
-            _lastHostBytes = new byte[bytes.Length];
-        bytes.CopyTo(_lastHostBytes);
-        _lastHostLength = bytes.Length;
-        return _lastHostName;
-    }
-
-    private string ProgramName(ReadOnlySpan<byte> bytes)
-    {
-        bytes = Cap(bytes, FieldLimits.Program);
-        if (_lastProgramName is not null && bytes.SequenceEqual(_lastProgramBytes.AsSpan(0, _lastProgramLength)))
-            return _lastProgramName;
-        _lastProgramName = _strings.Get(bytes);
-        if (_lastProgramBytes.Length < bytes.Length)
-            _lastProgramBytes = new byte[bytes.Length];
-        bytes.CopyTo(_lastProgramBytes);
-        _lastProgramLength = bytes.Length;
-        return _lastProgramName;
+        _batch.Add(_factory, facts, draft, text, index);
     }
 
     private static ReadOnlySpan<byte> Cap(ReadOnlySpan<byte> s, int limit) => s.Length <= limit ? s : s[..limit];
@@ -259,4 +303,13 @@ public sealed class LogParser
             n--;
         return Encoding.UTF8.GetString(line[..n]);
     }
+}
+
+/// <summary>What a first look at a raw line says.</summary>
+internal enum LineCheck
+{
+    Good,
+    Garbled,
+    Empty,
+    Oversize,
 }

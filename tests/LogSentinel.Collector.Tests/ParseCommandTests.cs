@@ -78,6 +78,68 @@ public sealed class ParseCommandTests : IDisposable
         Assert.Equal(20_000, offsets.Select(o => o.Id).Distinct().Count());
     }
 
+    /// <summary>The parallel pipeline (chunks, two scanners, in-order completion, writer) against line-by-line parsing.</summary>
+    [Fact]
+    public void Should_write_exactly_what_line_by_line_parsing_gives_on_a_multi_chunk_file()
+    {
+        var text = new StringBuilder();
+        var random = new Random(7);
+        var months = new[] { "Nov", "Dec", "Jan", "Feb" };
+        for (var i = 0; i < 60_000; i++)
+        {
+            var month = months[i / 15_000];
+            var stamp = $"{month} {1 + i % 28,2} 10:{i / 60 % 60:00}:{i % 60:00}";
+            text.Append((i % 11) switch
+            {
+                0 => $"{stamp} web-01 sshd[{i % 500}]: Connection from 203.0.113.{i % 250} port {i % 60000} on 192.0.2.1 port 22\n",
+                1 => $"{stamp} web-01 sshd[{i % 500}]: Disconnecting: Too many authentication failures [preauth]\n",
+                2 => $"web-01 sshd[{i % 500}]: Failed password for root from 203.0.113.{i % 250} port 22 ssh2\n",
+                3 => "{\"__REALTIME_TIMESTAMP\":\"1767312000000000\",\"SYSLOG_IDENTIFIER\":\"sshd\",\"_PID\":\"9\",\"MESSAGE\":\"Invalid user j from 198.51.100.9\"}\n",
+                4 => $"{stamp} web-01 sshd[{i % 500}]: error: kex_exchange_identification: Connection closed by remote host\n",
+                5 => $"{stamp} web-01 sshd[{i % 500}]: Connection closed by 198.51.100.{i % 200} port 1\n",
+                6 => $"{stamp} web-01 dovecot: imap-login: Disconnected (auth failed, {1 + i % 3} attempts in 2 secs): user=<u{i}>, method=PLAIN, rip=203.0.113.{i % 250}, lip=192.0.2.1\n",
+                7 => $"{stamp} web-01 CRON[{i}]: pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)\n",
+                8 => new string('z', random.Next(0, 3) == 0 ? 70_000 : 10) + "\n",
+                _ => $"{stamp} web-01 sudo:   u{i % 7} : 1 incorrect password attempt ; TTY=pts/1 ; PWD=/ ; USER=root ; COMMAND=/bin/sh\n",
+            });
+        }
+        var path = Write("multi.log", text.ToString());
+        using var parallel = new MemoryStream();
+        var summary = LogFileParse.Run([path], new LogFileParse.Settings { Year = 2025, Host = "h", TimeZone = TimeZoneInfo.Utc }, parallel, TextWriter.Null);
+
+        var expected = new System.Buffers.ArrayBufferWriter<byte>();
+        var sequential = new LogSentinel.Parsing.LogParser(new LogSentinel.Parsing.LogParserOptions
+        {
+            FilePath = path,
+            DefaultHost = "h",
+            Year = 2025,
+            TimeZone = TimeZoneInfo.Utc,
+            ReferenceTime = File.GetLastWriteTime(path),
+        }, new LogSentinel.Parsing.EventBatch(), b =>
+        {
+            b.WriteJsonLines(expected);
+            return b;
+        });
+        var bytes = File.ReadAllBytes(path);
+        var start = 0;
+        while (start < bytes.Length)
+        {
+            var nl = Array.IndexOf(bytes, (byte)'\n', start);
+            var end = nl < 0 ? bytes.Length : nl;
+            sequential.ParseLine(bytes.AsSpan(start, end - start), start);
+            start = end + 1;
+        }
+        sequential.Flush();
+        sequential.CurrentBatch!.WriteJsonLines(expected);
+
+        Assert.True(bytes.Length > 4 * 256 * 1024, "the file must span several chunks");
+        Assert.Equal(Encoding.UTF8.GetString(expected.WrittenSpan), Encoding.UTF8.GetString(parallel.ToArray()));
+        Assert.Equal(sequential.Stats.Events, summary.Events);
+        Assert.Equal(sequential.Stats.Lines, summary.Lines);
+        Assert.Equal(sequential.Stats.Oversize, summary.Oversize);
+        Assert.True(summary.Oversize > 0);
+    }
+
     [Fact]
     public async Task Should_run_as_the_logsentinel_collector_executable()
     {

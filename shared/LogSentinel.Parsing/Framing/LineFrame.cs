@@ -7,6 +7,9 @@ namespace LogSentinel.Parsing.Framing;
 internal ref struct LineFrame
 {
     public bool HasTime;
+    /// <summary>The timestamp as written, when <see cref="HasTime"/>; the syslog framer leaves it unresolved.</summary>
+    public RawTime Raw;
+    /// <summary>Set by framers that read an absolute time (journal entries), when <see cref="HasTime"/>.</summary>
     public DateTime Utc;
     public ReadOnlySpan<byte> Host;
     public ReadOnlySpan<byte> Program;

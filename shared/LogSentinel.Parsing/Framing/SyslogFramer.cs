@@ -11,8 +11,11 @@ internal static class SyslogFramer
 {
     private const int MaxTagLength = 256;
 
-    /// <summary>Fills <paramref name="frame"/> (time unresolved); false when the line has no recognisable shape.</summary>
-    public static bool TryFrame(ReadOnlySpan<byte> line, TimeResolver times, ref LineFrame frame)
+    /// <summary>
+    /// Fills <paramref name="frame"/> with the timestamp as written (<see cref="LineFrame.Raw"/>; resolving it to UTC
+    /// needs the stream's state, see <see cref="TimeResolver"/>); false when the line has no recognisable shape.
+    /// </summary>
+    public static bool TryFrame(ReadOnlySpan<byte> line, ref LineFrame frame)
     {
         frame = default;
         frame.Pid = -1;
@@ -26,14 +29,12 @@ internal static class SyslogFramer
                 return false;
             s = s[(close + 1)..];
             if (s.StartsWith("1 "u8))
-                return TryFrameRfc5424(s[2..], times, ref frame);
+                return TryFrameRfc5424(s[2..], ref frame);
         }
 
-        var used = TimestampReader.TryRead(s, out var raw);
+        var used = TimestampReader.TryRead(s, out frame.Raw);
         if (used > 0)
         {
-            if (!times.TryResolve(raw, out frame.Utc))
-                return false;
             frame.HasTime = true;
             s = s[used..];
         }
@@ -115,14 +116,14 @@ internal static class SyslogFramer
     }
 
     /// <summary>RFC 5424 after "&lt;PRI&gt;1 ": TIMESTAMP HOST APP PROCID MSGID SD [MSG].</summary>
-    private static bool TryFrameRfc5424(ReadOnlySpan<byte> s, TimeResolver times, ref LineFrame frame)
+    private static bool TryFrameRfc5424(ReadOnlySpan<byte> s, ref LineFrame frame)
     {
         var stamp = Bytes.Token(s);
         if (stamp.Length == 0)
             return false;
         if (!(stamp.Length == 1 && stamp[0] == '-'))
         {
-            if (TimestampReader.TryRead(stamp, out var raw) != stamp.Length || !times.TryResolve(raw, out frame.Utc))
+            if (TimestampReader.TryRead(stamp, out frame.Raw) != stamp.Length)
                 return false;
             frame.HasTime = true;
         }

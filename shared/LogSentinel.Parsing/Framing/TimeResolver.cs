@@ -26,6 +26,24 @@ internal sealed class TimeResolver
         _reference = referenceLocal;
     }
 
+    /// <summary>
+    /// True when <see cref="TryResolve"/> cannot fail for this stamp whatever the stream's state (the year it is
+    /// given depends on the state; whether the date exists does not, 29 February included).
+    /// </summary>
+    public static bool IsCertainlyValid(in RawTime t)
+    {
+        if (t.UnixTicksUtc != 0)
+            return true;
+        if (t.Month is < 1 or > 12 || t.Day < 1 || t.Hour > 23 || t.Minute > 59 || t.Second > 60)
+            return false;
+        if (t.Year != 0)
+            return t.Year is > 1 and < 9998 && t.Day <= DateTime.DaysInMonth(t.Year, t.Month);
+        return t.Day <= (t.Month == 2 ? 29 : DateTime.DaysInMonth(2001, t.Month));
+    }
+
+    /// <summary>A stamp without a year: resolving it reads and may move the stream's year.</summary>
+    public static bool UsesYearState(in RawTime t) => t.UnixTicksUtc == 0 && t.Year == 0;
+
     public bool TryResolve(in RawTime t, out DateTime utc)
     {
         utc = default;

@@ -27,6 +27,24 @@ internal ref struct JsonText
         _used = 0;
     }
 
+    /// <summary>The JSON string (quotes included) of <paramref name="value"/>, as its own byte array.</summary>
+    public static byte[] Quote(string value)
+    {
+        var chars = value.AsSpan();
+        if (chars.IndexOfAnyExceptInRange(' ', '~') < 0 && chars.IndexOfAny(NeedsEscapingChars) < 0)
+        {
+            var plain = new byte[chars.Length + 2];
+            plain[0] = plain[^1] = (byte)'"';
+            Ascii.FromUtf16(chars, plain.AsSpan(1, chars.Length), out _);
+            return plain;
+        }
+        var encoded = JsonEncodedText.Encode(value).EncodedUtf8Bytes;
+        var quoted = new byte[encoded.Length + 2];
+        quoted[0] = quoted[^1] = (byte)'"';
+        encoded.CopyTo(quoted.AsSpan(1));
+        return quoted;
+    }
+
     public void Commit()
     {
         _output.Advance(_used);
@@ -115,19 +133,15 @@ internal ref struct JsonText
     }
 
     /// <summary>A UTC DateTime the way System.Text.Json writes one: round-trip ISO 8601, fraction trailing zeros dropped.</summary>
-    public void Timestamp(DateTime t)
+    public void Timestamp(DateTime t, ref TimestampDay day)
     {
         var room = Room(30);
-        t.Deconstruct(out int year, out int month, out int day);
+        var dayNumber = t.Ticks / TimeSpan.TicksPerDay;
+        if (dayNumber != day.Number)
+            day = new TimestampDay(t);
         var timeOfDay = t.Ticks % TimeSpan.TicksPerDay;
         var seconds = (int)(timeOfDay / TimeSpan.TicksPerSecond);
-        room[0] = (byte)'"';
-        Digits(room[1..], year, 4);
-        room[5] = (byte)'-';
-        Digits(room[6..], month, 2);
-        room[8] = (byte)'-';
-        Digits(room[9..], day, 2);
-        room[11] = (byte)'T';
+        day.Text.CopyTo(room);
         Digits(room[12..], seconds / 3600, 2);
         room[14] = (byte)':';
         Digits(room[15..], seconds / 60 % 60, 2);
@@ -151,6 +165,29 @@ internal ref struct JsonText
             room[n++] = (byte)'Z';
         room[n++] = (byte)'"';
         _used += n;
+    }
+
+    /// <summary>"\"yyyy-MM-ddT" of one day, kept while events of that day follow one another.</summary>
+    public readonly struct TimestampDay
+    {
+        public readonly long Number;
+        public readonly byte[] Text;
+
+        public TimestampDay(DateTime t)
+        {
+            Number = t.Ticks / TimeSpan.TicksPerDay;
+            Text = new byte[12];
+            t.Deconstruct(out int year, out int month, out int day);
+            Text[0] = (byte)'"';
+            Digits(Text.AsSpan(1), year, 4);
+            Text[5] = (byte)'-';
+            Digits(Text.AsSpan(6), month, 2);
+            Text[8] = (byte)'-';
+            Digits(Text.AsSpan(9), day, 2);
+            Text[11] = (byte)'T';
+        }
+
+        public static TimestampDay None => default;
     }
 
     private static void Digits(Span<byte> into, int value, int count)

@@ -7,9 +7,10 @@ namespace LogSentinel.Collector.Reading;
 
 /// <summary>
 /// Parses whole log files into JSON Lines: the collector's offline mode, used by operators to check a log
-/// and by the conformance harness. Reading and parsing run on one thread; writing the JSON of the events found runs on
-/// another, batch by batch, so both cores work; output order is the parse order and memory is bounded by the
-/// batch pool.
+/// and by the conformance harness. Four stages keep every core busy with bounded memory: the file is cut into
+/// chunks of lines, scanned (framing, message parsing) by <see cref="ScanWorkers"/> two chunks at a time,
+/// completed in stream order by one <see cref="LogParser"/> (what needs the stream's state), and the events'
+/// JSON is written on a writer thread, batch by batch. The output is exactly what parsing line by line gives.
 /// </summary>
 public sealed class LogFileParse
 {
@@ -48,9 +49,9 @@ public sealed class LogFileParse
         Exception? writeError = null;
         var writer = new Thread(() => writeError = WriteBatches(full, empty, output)) { Name = "json-writer", IsBackground = true };
         writer.Start();
+        using var scanning = new ScanWorkers(settings.Format);
 
         long files = 0, failed = 0, lines = 0, events = 0, unframed = 0, oversize = 0, garbled = 0;
-        var reader = new LineReader();
         try
         {
             foreach (var path in paths)
@@ -86,7 +87,7 @@ public sealed class LogFileParse
                     });
                     try
                     {
-                        parser.Stats.AddOversize(reader.ReadAll(stream, parser.ParseLine));
+                        scanning.Parse(new ChunkReader(stream), parser);
                     }
                     catch (IOException e)
                     {
@@ -117,19 +118,14 @@ public sealed class LogFileParse
     /// <summary>Writes batches in order; on a write error keeps recycling so the parser never blocks, and returns the error.</summary>
     private static Exception? WriteBatches(BlockingCollection<EventBatch> full, BlockingCollection<EventBatch> empty, Stream output)
     {
-        Warmup.CompileParser();
         Exception? error = null;
-        var buffer = new ArrayBufferWriter<byte>(256 * 1024);
+        var buffer = new StreamBufferWriter(output, 128 * 1024);
         foreach (var batch in full.GetConsumingEnumerable())
         {
             try
             {
                 if (error is null)
-                {
                     batch.WriteJsonLines(buffer);
-                    output.Write(buffer.WrittenSpan);
-                    buffer.ResetWrittenCount();
-                }
             }
             catch (IOException e)
             {
@@ -141,7 +137,7 @@ public sealed class LogFileParse
         try
         {
             if (error is null)
-                output.Flush();
+                buffer.Flush();
         }
         catch (IOException e)
         {
