@@ -57,12 +57,12 @@ public static class EventActions
     /// <summary>Everything known about each action: where it comes from and how ECS classifies it.</summary>
     public static readonly FrozenDictionary<string, ActionInfo> Catalogue = new ActionInfo[]
     {
-        new(SshLoginFailed, EventDatasets.Auth, ["authentication"], ["start"], "sshd: Failed <method> for [invalid user] USER from ADDR"),
-        new(SshInvalidUser, EventDatasets.Auth, ["authentication"], ["info"], "sshd: Invalid/Illegal user USER from ADDR, a login name that does not exist"),
-        new(SshLoginSucceeded, EventDatasets.Auth, ["authentication", "session"], ["start"], "sshd: Accepted <method> for USER from ADDR"),
+        new(SshLoginFailed, EventDatasets.Auth, ["authentication"], ["start"], "sshd: Failed <method> for [invalid user] USER from ADDR; dropbear: Bad password attempt for 'USER' from ADDR:PORT"),
+        new(SshInvalidUser, EventDatasets.Auth, ["authentication"], ["info"], "sshd: Invalid/Illegal user USER from ADDR; dropbear: Login attempt for nonexistent user: a login name that does not exist"),
+        new(SshLoginSucceeded, EventDatasets.Auth, ["authentication", "session"], ["start"], "sshd: Accepted <method> for USER from ADDR; dropbear: Password/Pubkey auth succeeded"),
         new(SshRootLoginRefused, EventDatasets.Auth, ["authentication"], ["denied"], "sshd: ROOT LOGIN REFUSED FROM ADDR"),
         new(SshUserNotAllowed, EventDatasets.Auth, ["authentication"], ["denied"], "sshd: User USER from ADDR not allowed because (not) listed in Allow/DenyUsers/Groups, or the account is locked"),
-        new(SshTooManyAuthFailures, EventDatasets.Auth, ["authentication"], ["end"], "sshd: maximum authentication attempts exceeded / Too many authentication failures"),
+        new(SshTooManyAuthFailures, EventDatasets.Auth, ["authentication"], ["end"], "sshd: maximum authentication attempts exceeded / Too many authentication failures; dropbear: Max auth tries reached"),
         new(SshPreauthDisconnect, EventDatasets.Auth, ["authentication", "network"], ["end"], "sshd: connection closed, reset or disconnected before authentication completed"),
         new(SshScan, EventDatasets.Auth, ["network"], ["connection", "protocol"], "sshd: no identification string, bad banner, failed key exchange, negotiation failure, pre-auth timeout"),
         new(SshConnectionRefused, EventDatasets.Auth, ["network"], ["connection", "denied"], "sshd (tcp_wrappers): refused connect from ADDR"),
@@ -73,7 +73,7 @@ public static class EventActions
         new(SuFailed, EventDatasets.Auth, ["authentication"], ["start"], "su: FAILED SU / FAILED su for TARGET by USER"),
         new(SuSucceeded, EventDatasets.Auth, ["authentication", "session"], ["start"], "su: (to TARGET) USER on TTY / Successful su"),
         new(LoginFailed, EventDatasets.Auth, ["authentication"], ["start"], "login: FAILED LOGIN on a console or from a remote host"),
-        new(SmtpSaslAuthFailed, EventDatasets.Mail, ["authentication", "email"], ["start"], "postfix smtpd: SASL <mech> authentication failed"),
+        new(SmtpSaslAuthFailed, EventDatasets.Mail, ["authentication", "email"], ["start"], "postfix smtpd: SASL <mech> authentication failed (not when the server lost its own authentication backend)"),
         new(SmtpSaslAuthSucceeded, EventDatasets.Mail, ["authentication", "email"], ["start"], "postfix smtpd: client=HOST[ADDR], sasl_method=..., sasl_username=USER"),
         new(SmtpReject, EventDatasets.Mail, ["email", "network"], ["denied"], "postfix: NOQUEUE/queue-id reject or milter-reject of a client command"),
         new(SmtpProtocolViolation, EventDatasets.Mail, ["email", "network"], ["protocol"], "postfix smtpd: improper command pipelining, too many errors"),

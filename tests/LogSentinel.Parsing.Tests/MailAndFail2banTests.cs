@@ -49,6 +49,7 @@ public class MailAndFail2banTests
     [InlineData("Jun  1 12:00:02 mx-01 postfix/smtpd[701]: connect from client.example.org[192.0.2.70]")]
     [InlineData("Jun  1 12:00:02 mx-01 postfix/smtpd[701]: disconnect from client.example.org[192.0.2.70] ehlo=1 mail=1 rcpt=1 data=1 quit=1 commands=5")]
     [InlineData("Jun  1 12:00:02 mx-01 postfix/qmgr[705]: 4F1B2A3C4D: from=<a@example.org>, size=1200, nrcpt=1 (queue active)")]
+    [InlineData("Jun  1 12:00:02 mx-01 postfix/smtpd[701]: warning: unknown[192.0.2.70]: SASL LOGIN authentication failed: Connection lost to authentication server")]
     public void Should_ignore_lawful_mail_traffic(string line) => AssertNone(line);
 
     [Fact]

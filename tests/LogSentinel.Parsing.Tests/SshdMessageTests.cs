@@ -172,4 +172,31 @@ public class SshdMessageTests
         var e = Single("Mar  2 08:24:00 sol-01 sshd[5000]: [ID 800047 auth.info] Failed keyboard-interactive for carol from 203.0.113.90 port 1 ssh2");
         Assert.Equal("carol", e.User!.Name);
     }
+
+    [Theory]
+    [InlineData("Mar  2 08:25:00 web-01 sshd[5100]: kernel:[  970.699396]: Failed password for root from 203.0.113.91 port 1 ssh2")]
+    [InlineData("Mar  2 08:25:00 web-01 sshd[5100]: kernel: [  970.699397] Failed password for root from 203.0.113.91 port 1 ssh2")]
+    public void Should_read_past_a_kernel_style_stamp_the_journal_added(string line)
+    {
+        var e = Single(line);
+        Assert.Equal(EventActions.SshLoginFailed, e.Event.Action);
+        Assert.Equal("203.0.113.91", e.Source!.Address);
+    }
+
+    [Theory]
+    [InlineData("Mar  2 08:26:00 gw-01 dropbear[700]: Bad password attempt for 'root' from 203.0.113.92:5543", EventActions.SshLoginFailed, "203.0.113.92", 5543, "root")]
+    [InlineData("Mar  2 08:26:00 gw-01 dropbear[700]: bad password attempt for 'admin' from ::ffff:203.0.113.92:5543", EventActions.SshLoginFailed, "::ffff:203.0.113.92", 5543, "admin")]
+    [InlineData("Mar  2 08:26:00 gw-01 dropbear[700]: Login attempt for nonexistent user from 2001:db8::92:60000", EventActions.SshInvalidUser, "2001:db8::92", 60000, null)]
+    [InlineData("Mar  2 08:26:00 gw-01 dropbear[700]: Exit before auth (user 'root', 10 fails): Max auth tries reached - user 'root' from 203.0.113.92:5543", EventActions.SshTooManyAuthFailures, "203.0.113.92", 5543, "root")]
+    [InlineData("Mar  2 08:26:00 gw-01 dropbear[700]: [700] Mar  2 08:26:00 Bad password attempt for 'root' from 203.0.113.92:5543", EventActions.SshLoginFailed, "203.0.113.92", 5543, "root")]
+    [InlineData("Mar  2 08:26:00 gw-01 dropbear[700]: Password auth succeeded for 'ops' from 192.0.2.92:5543", EventActions.SshLoginSucceeded, "192.0.2.92", 5543, "ops")]
+    public void Should_report_dropbear(string line, string action, string address, int port, string? user)
+    {
+        var e = Single(line);
+        Assert.Equal(action, e.Event.Action);
+        Assert.Equal(address, e.Source!.Address);
+        Assert.Equal(port, e.Source.Port);
+        Assert.Equal(user, e.User?.Name);
+        Assert.Equal("ssh", e.Network!.Protocol);
+    }
 }

@@ -12,6 +12,7 @@ internal static class MessageDispatch
         var handled = Classify(program) switch
         {
             Family.Sshd => SshdMessages.Parse(input, ctx),
+            Family.Dropbear => DropbearMessages.Parse(input, ctx),
             Family.Sudo => SudoMessages.Parse(input, ctx),
             Family.Su => SuMessages.Parse(input, ctx),
             Family.Login => LoginMessages.Parse(input, ctx),
@@ -38,6 +39,7 @@ internal static class MessageDispatch
     {
         Other,
         Sshd,
+        Dropbear,
         Sudo,
         Su,
         Login,
@@ -72,6 +74,8 @@ internal static class MessageDispatch
             case 'd':
                 if (program.StartsWith("dovecot"u8))
                     return Family.Dovecot;
+                if (program.SequenceEqual("dropbear"u8))
+                    return Family.Dropbear;
                 break;
             case 'a':
                 if (program.StartsWith("auth"u8))

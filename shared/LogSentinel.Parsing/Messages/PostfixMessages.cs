@@ -69,6 +69,9 @@ internal static class PostfixMessages
             var failed = rest.IndexOf(" authentication failed"u8);
             if (failed < 0)
                 return false;
+            // The server lost its own authentication backend: no attempt by the client was judged.
+            if (rest[(failed + 22)..].IndexOf("Connection lost to authentication server"u8) >= 0)
+                return false;
             ref var d = ref ctx.Drafts.Add(EventActions.SmtpSaslAuthFailed, EventOutcomes.Failure);
             d.Address = input.Ref(address);
             d.Port = port;

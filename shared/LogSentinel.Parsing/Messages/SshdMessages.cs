@@ -23,6 +23,19 @@ internal static class SshdMessages
             if (close > 0)
                 m = m[(close + 2)..];
         }
+        // The journal can put a kernel-style stamp before the message: "kernel:[  970.699396]: Failed ...".
+        if (Bytes.TrySkip(ref m, "kernel:"u8))
+        {
+            m = Bytes.TrimStartSpaces(m);
+            if (m.Length > 0 && m[0] == '[')
+            {
+                var close = m.IndexOf((byte)']');
+                if (close > 0)
+                    m = m[(close + 1)..];
+            }
+            Bytes.TrySkip(ref m, ":"u8);
+            m = Bytes.TrimStartSpaces(m);
+        }
         if (!Bytes.TrySkip(ref m, "error: "u8))
             Bytes.TrySkip(ref m, "fatal: "u8);
         if (m.IsEmpty)
