@@ -141,12 +141,11 @@ internal sealed class EventFactory
             }
             w.Byte((byte)'}');
         }
-        if (Resolve(d.User, text, FieldLimits.UserName, out var user, out var userText) && (userText is null ? user.Length > 0 : userText.Length > 0))
+        if (ResolveNonEmpty(d.User, text, FieldLimits.UserName, out var user, out var userText))
         {
             w.Raw(",\"user\":{\"name\":"u8);
             Value(ref w, user, userText);
-            if (Resolve(d.TargetUser, text, FieldLimits.UserName, out var target, out var targetText)
-                && (targetText is null ? target.Length > 0 : targetText.Length > 0))
+            if (ResolveNonEmpty(d.TargetUser, text, FieldLimits.UserName, out var target, out var targetText))
             {
                 w.Raw(",\"target\":{\"name\":"u8);
                 Value(ref w, target, targetText);
@@ -160,7 +159,7 @@ internal sealed class EventFactory
             w.String(d.Protocol);
             w.Byte((byte)'}');
         }
-        if (Resolve(d.Rule, text, FieldLimits.Rule, out var rule, out var ruleText) && (ruleText is null ? rule.Length > 0 : ruleText.Length > 0))
+        if (ResolveNonEmpty(d.Rule, text, FieldLimits.Rule, out var rule, out var ruleText))
         {
             w.Raw(",\"rule\":{\"name\":"u8);
             Value(ref w, rule, ruleText);
@@ -250,6 +249,10 @@ internal sealed class EventFactory
         bytes = span.Length <= limit ? span : span[..CapLength(span, limit)];
         return true;
     }
+
+    /// <summary>As <see cref="Resolve"/>, and false for an empty value too (names are left out when empty).</summary>
+    private static bool ResolveNonEmpty(TextRef r, ReadOnlySpan<byte> text, int limit, out ReadOnlySpan<byte> bytes, out string? str) =>
+        Resolve(r, text, limit, out bytes, out str) && (str is null ? bytes.Length > 0 : str.Length > 0);
 
     private HostFields HostOf(string name) =>
         _lastHost is { } h && ReferenceEquals(h.Name, name) ? h : _lastHost = new HostFields { Name = name };

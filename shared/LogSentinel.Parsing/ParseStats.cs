@@ -16,9 +16,6 @@ public sealed class ParseStats
 
     public long Skipped => Unframed + Oversize;
 
-    /// <summary>The line reader drops oversize lines before the parser sees them; it reports them here.</summary>
-    public void AddOversize(long count) => Oversize += count;
-
     public override string ToString() =>
         $"{Lines} lines, {Events} events, {Skipped} skipped ({Unframed} unframed, {Oversize} oversize), {Garbled} garbled";
 }

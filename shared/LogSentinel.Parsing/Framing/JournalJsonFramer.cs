@@ -19,14 +19,10 @@ internal sealed class JournalJsonFramer
     /// <summary>The buffer the last frame's spans point into.</summary>
     public ReadOnlySpan<byte> Text => _buffer;
 
-    /// <summary>The journal cursor of the last framed entry, when the entry had one.</summary>
-    public string? Cursor { get; private set; }
-
     public bool TryFrame(ReadOnlySpan<byte> line, ref LineFrame frame)
     {
         frame = default;
         frame.Pid = -1;
-        Cursor = null;
         int messageLength = -1, hostLength = -1, identLength = -1, commLength = -1;
         int pid = -1, syslogPid = -1;
         long realtimeMicros = -1;
@@ -57,11 +53,6 @@ internal sealed class JournalJsonFramer
                     syslogPid = ReadInt(ref reader);
                 else if (reader.ValueTextEquals("__REALTIME_TIMESTAMP"u8))
                     realtimeMicros = ReadLong(ref reader);
-                else if (reader.ValueTextEquals("__CURSOR"u8))
-                {
-                    reader.Read();
-                    Cursor = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                }
                 else
                 {
                     reader.Read();

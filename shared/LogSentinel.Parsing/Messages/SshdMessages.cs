@@ -65,11 +65,11 @@ internal static class SshdMessages
                 break;
             case (byte)'R':
                 if (m.StartsWith("ROOT LOGIN REFUSED FROM "u8))
-                    return AddressEvent(input, ctx, m[24..], EventActions.SshRootLoginRefused, user: "root"u8);
+                    return AddressEvent(input, ctx, m[24..], EventActions.SshRootLoginRefused, user: "root");
                 if (m.StartsWith("Received disconnect from "u8))
                     return ReceivedDisconnect(input, ctx, m[25..]);
                 if (m.StartsWith("Read from socket failed"u8))
-                    return ContextEvent(ctx, EventActions.SshScan, m);
+                    return ContextEvent(input, ctx, EventActions.SshScan, m);
                 break;
             case (byte)'C':
                 if (m.StartsWith("Connection closed by "u8))
@@ -97,7 +97,7 @@ internal static class SshdMessages
                 break;
             case (byte)'k':
                 if (m.StartsWith("kex_exchange_identification: "u8))
-                    return ContextEvent(ctx, EventActions.SshScan, m, input);
+                    return ContextEvent(input, ctx, EventActions.SshScan, m);
                 break;
             case (byte)'s':
                 if (m.StartsWith("ssh_dispatch_run_fatal: Connection from "u8))
@@ -113,13 +113,13 @@ internal static class SshdMessages
                 break;
             case (byte)'n':
                 if (m.StartsWith("no matching "u8))
-                    return ContextEvent(ctx, EventActions.SshScan, m, input);
+                    return ContextEvent(input, ctx, EventActions.SshScan, m);
                 break;
             case (byte)'P':
                 if (m.StartsWith("PAM: "u8))
                     return PamError(input, ctx, m[5..]);
                 if (m.StartsWith("Protocol major versions differ"u8))
-                    return ContextEvent(ctx, EventActions.SshScan, m, input);
+                    return ContextEvent(input, ctx, EventActions.SshScan, m);
                 if (m.StartsWith("PAM "u8))
                     return PamMessages.Parse(input.WithMessage(m), ctx);
                 break;
@@ -471,7 +471,7 @@ internal static class SshdMessages
 
     /// <summary>A message that names the address right after its fixed prefix: "... from ADDR[ port N]...".</summary>
     private static bool AddressEvent(in MessageInput input, ParseContext ctx, ReadOnlySpan<byte> afterPrefix, string action,
-        ReadOnlySpan<byte> user = default, ReadOnlySpan<byte> reason = default)
+        string? user = null, ReadOnlySpan<byte> reason = default)
     {
         var address = AddressReader.Read(afterPrefix);
         if (address.IsEmpty)
@@ -481,8 +481,8 @@ internal static class SshdMessages
         d.Address = input.Ref(address);
         d.Port = port;
         d.Protocol = Ssh;
-        if (!user.IsEmpty)
-            d.User = user.SequenceEqual("root"u8) ? TextRef.FromString("root") : input.Ref(user);
+        if (user is not null)
+            d.User = TextRef.FromString(user);
         if (!reason.IsEmpty)
             d.Reason = input.Ref(Bytes.TrimEndSpaces(reason));
         ctx.SetConnectionAddress(d.Address);
@@ -513,16 +513,13 @@ internal static class SshdMessages
     }
 
     /// <summary>A scanner message without an address ("kex_exchange_identification: ..."): the connection gives it.</summary>
-    private static bool ContextEvent(ParseContext ctx, string action, ReadOnlySpan<byte> m, in MessageInput input = default)
+    private static bool ContextEvent(in MessageInput input, ParseContext ctx, string action, ReadOnlySpan<byte> m)
     {
         ref var d = ref ctx.Drafts.Add(action, EventOutcomes.Failure);
         d.NeedsConnectionAddress = true;
         d.Protocol = Ssh;
-        if (!input.Text.IsEmpty)
-        {
-            Bytes.TrimPreauth(ref m);
-            d.Reason = input.Ref(m);
-        }
+        Bytes.TrimPreauth(ref m);
+        d.Reason = input.Ref(m);
         return true;
     }
 
@@ -535,7 +532,7 @@ internal static class SshdMessages
             var colon = tail.IndexOf(": "u8);
             return AddressEvent(input, ctx, tail, EventActions.SshScan, reason: colon < 0 ? default : tail[(colon + 2)..]);
         }
-        return ContextEvent(ctx, EventActions.SshScan, m, input);
+        return ContextEvent(input, ctx, EventActions.SshScan, m);
     }
 
     /// <summary>"ssh_dispatch_run_fatal: Connection from [authenticating user USER ]ADDR port N: REASON".</summary>
