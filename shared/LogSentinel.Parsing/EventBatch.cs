@@ -34,11 +34,12 @@ public sealed class EventBatch
     /// <summary>Turns every draft into an event, in order, and empties the batch.</summary>
     public void Build(Action<SecurityEvent> onEvent)
     {
+        var hashes = new LineHashes();
         for (var i = 0; i < Count; i++)
         {
             ref var e = ref _entries[i];
             var text = e.TextLength < 0 ? default : _arena.AsSpan(e.TextStart, e.TextLength);
-            onEvent(_factory!.Build(WithLineHash(e.Facts, text), e.Draft, text, e.Index));
+            onEvent(_factory!.Build(hashes.Complete(e.Facts, text, e.TextStart), e.Draft, text, e.Index));
             e = default;
         }
         Clear();
@@ -51,11 +52,12 @@ public sealed class EventBatch
     public void WriteJsonLines(IBufferWriter<byte> output)
     {
         var w = new JsonText(output);
+        var hashes = new LineHashes();
         for (var i = 0; i < Count; i++)
         {
             ref var e = ref _entries[i];
             var text = e.TextLength < 0 ? default : _arena.AsSpan(e.TextStart, e.TextLength);
-            _factory!.WriteJson(ref w, WithLineHash(e.Facts, text), e.Draft, text, e.Index);
+            _factory!.WriteJson(ref w, hashes.Complete(e.Facts, text, e.TextStart), e.Draft, text, e.Index);
             w.Byte((byte)'\n');
             e = default;
         }
@@ -63,9 +65,29 @@ public sealed class EventBatch
         Clear();
     }
 
-    /// <summary>The parser leaves the hash of a syslog line (which is its own text) to be computed here.</summary>
-    private static LineFacts WithLineHash(in LineFacts facts, ReadOnlySpan<byte> text) =>
-        facts.LineHash == 0 && !text.IsEmpty ? facts with { LineHash = Identity.EventIds.LineHash(text) } : facts;
+    /// <summary>
+    /// The parser leaves the hash of a syslog line (which is its own text) to be computed here, once per line:
+    /// the events of one line share its copy in the arena.
+    /// </summary>
+    private struct LineHashes
+    {
+        private int _textStart;
+        private uint _hash;
+        private bool _known;
+
+        public LineFacts Complete(in LineFacts facts, ReadOnlySpan<byte> text, int textStart)
+        {
+            if (facts.LineHash != 0 || text.IsEmpty)
+                return facts;
+            if (!_known || textStart != _textStart)
+            {
+                _hash = Identity.EventIds.LineHash(text);
+                _textStart = textStart;
+                _known = true;
+            }
+            return facts with { LineHash = _hash };
+        }
+    }
 
     public void Clear()
     {

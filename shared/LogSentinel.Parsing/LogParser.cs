@@ -220,10 +220,11 @@ public sealed class LogParser
                 _ssh.Reset(input.Host, input.Pid, _evicted);
             if (!_context.ConnectionAddress.IsEmpty)
             {
-                var address = _strings.Get(Cap(_context.ConnectionAddress.Slice(input.Text), FieldLimits.Address));
-                var waiting = _ssh.Remember(input.Host, input.Pid, address, facts.Time, _evicted);
+                var waiting = _ssh.Remember(input.Host, input.Pid, Cap(_context.ConnectionAddress.Slice(input.Text), FieldLimits.Address),
+                    _strings, facts.Time, _evicted);
                 if (waiting is not null)
                 {
+                    var address = _strings.Get(Cap(_context.ConnectionAddress.Slice(input.Text), FieldLimits.Address));
                     foreach (var p in waiting)
                     {
                         ref var d = ref drafts.Add(p.Draft.Action, p.Draft.Outcome);

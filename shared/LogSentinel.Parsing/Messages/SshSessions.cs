@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text;
 using System.Runtime.InteropServices;
 
 namespace LogSentinel.Parsing.Messages;
@@ -34,10 +35,14 @@ internal sealed class SshSessions
     }
 
     /// <summary>Records the connection's address; returns the events that were waiting for it (or null).</summary>
-    public List<PendingEvent>? Remember(string host, int pid, string address, DateTime now, List<PendingEvent> evicted)
+    /// <param name="address">The address as the line wrote it; it becomes a string (through <paramref name="strings"/>)
+    /// only when the connection did not already name it, as it does line after line.</param>
+    public List<PendingEvent>? Remember(string host, int pid, ReadOnlySpan<byte> address, Text.Utf8StringCache strings, DateTime now,
+        List<PendingEvent> evicted)
     {
         ref var s = ref GetOrAdd(host, pid, evicted);
-        s.Address = address;
+        if (s.Address is null || !Ascii.Equals(address, s.Address))
+            s.Address = strings.Get(address);
         s.Seen = now;
         var waiting = s.Pending;
         s.Pending = null;
@@ -95,10 +100,8 @@ internal sealed class SshSessions
 
     private ref SshSession GetOrAdd(string host, int pid, List<PendingEvent> evicted)
     {
-        ref var s = ref Find(host, pid);
-        if (!Unsafe.IsNullRef(ref s))
-            return ref s;
-        if (_current.Count >= GenerationSize)
+        var key = new SessionKey(host, pid);
+        if (_current.Count >= GenerationSize && !_current.ContainsKey(key))
         {
             foreach (var old in _previous.Values)
                 if (old.Pending is not null)
@@ -106,7 +109,11 @@ internal sealed class SshSessions
             (_previous, _current) = (_current, _previous);
             _current.Clear();
         }
-        return ref CollectionsMarshal.GetValueRefOrAddDefault(_current, new SessionKey(host, pid), out _);
+        // One lookup in the common cases: a connection seen before, or a new one.
+        ref var s = ref CollectionsMarshal.GetValueRefOrAddDefault(_current, key, out var exists);
+        if (!exists && _previous.Count > 0 && _previous.Remove(key, out var moved))
+            s = moved;
+        return ref s;
     }
 
     /// <summary>Host strings come from a cache, so they are usually the same instance: compare that first, hash cheaply.</summary>
