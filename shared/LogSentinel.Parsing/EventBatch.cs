@@ -12,8 +12,8 @@ namespace LogSentinel.Parsing;
 /// </summary>
 public sealed class EventBatch
 {
-    public const int DefaultCapacity = 2048;
-    private const int ArenaSize = 256 * 1024;
+    public const int DefaultCapacity = 1024;
+    private const int ArenaSize = 128 * 1024;
 
     private readonly Entry[] _entries;
     private byte[] _arena = new byte[ArenaSize];

@@ -348,7 +348,7 @@ internal sealed class EventFactory
     {
         if (_canonicalIps.TryGetValue(address, out var known))
             return known;
-        if (_canonicalIps.Count >= 4096)
+        if (_canonicalIps.Count >= 1024)
             _canonicalIps.Clear();
         return _canonicalIps[address] = ComputeCanonicalIp(address);
     }
