@@ -101,10 +101,9 @@ public sealed class LogParser
         foreach (ref readonly var s in chunk.Lines)
         {
             var line = chunk.Buffer.AsSpan(s.Start, s.Length);
-            if (s.HasTime)
-                _times.TryResolve(s.Time, out _lastTime);
-            else if (s.HasPrevious)
-                _times.TryResolve(s.Previous, out _lastTime);
+            // Stamps a scanner keeps are ones that always resolve; a failure would leave the time as it was.
+            if ((s.HasTime && _times.TryResolve(s.Time, out var time)) || (!s.HasTime && s.HasPrevious && _times.TryResolve(s.Previous, out time)))
+                _lastTime = time;
             switch (s.Kind)
             {
                 case ScannedKind.Reparse:
@@ -123,8 +122,8 @@ public sealed class LogParser
                     break;
             }
         }
-        if (chunk.HasLastStamp)
-            _times.TryResolve(chunk.LastStamp, out _lastTime);
+        if (chunk.HasLastStamp && _times.TryResolve(chunk.LastStamp, out var last))
+            _lastTime = last;
     }
 
     /// <summary>Trims a carriage return and tells whether the line is empty, too long, or holds bytes that are not UTF-8 (or NUL).</summary>
