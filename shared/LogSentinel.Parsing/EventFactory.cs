@@ -287,7 +287,7 @@ internal sealed class EventFactory
     }
 
     /// <summary>The text a reference points at, capped to <paramref name="limit"/> bytes; null when absent.</summary>
-    public string? Text(TextRef r, ReadOnlySpan<byte> text, int limit) => Text(r, text, limit, _strings);
+    private string? Text(TextRef r, ReadOnlySpan<byte> text, int limit) => Text(r, text, limit, _strings);
 
     private static string? Text(TextRef r, ReadOnlySpan<byte> text, int limit, Utf8StringCache strings)
     {

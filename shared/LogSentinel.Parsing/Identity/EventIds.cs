@@ -11,8 +11,6 @@ namespace LogSentinel.Parsing.Identity;
 /// </summary>
 public static class EventIds
 {
-    public const int Length = 40;
-
     /// <summary>Key of one stream of lines: the same host and path always give the same key.</summary>
     public static ulong StreamKey(string collectorHost, string path) =>
         XxHash64.Hash(Encoding.UTF8.GetBytes(collectorHost + "\0" + path), StreamKeySeed);
@@ -23,7 +21,7 @@ public static class EventIds
     public static uint LineHash(ReadOnlySpan<byte> line) => (uint)XxHash64.Hash(line);
 
     public static string Create(ulong streamKey, long offset, int index, uint lineHash) =>
-        string.Create(Length, (streamKey, offset, index, lineHash), static (span, v) =>
+        string.Create(40, (streamKey, offset, index, lineHash), static (span, v) =>
         {
             WriteHex(span[..16], v.streamKey);
             WriteHex(span.Slice(16, 12), (ulong)v.offset);

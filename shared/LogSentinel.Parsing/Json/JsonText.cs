@@ -186,8 +186,6 @@ internal ref struct JsonText
             Digits(Text.AsSpan(9), day, 2);
             Text[11] = (byte)'T';
         }
-
-        public static TimestampDay None => default;
     }
 
     private static void Digits(Span<byte> into, int value, int count)

@@ -23,8 +23,6 @@ internal sealed class SshSessions
     private Dictionary<SessionKey, SshSession> _current = new();
     private Dictionary<SessionKey, SshSession> _previous = new();
 
-    public int Count => _current.Count + _previous.Count;
-
     /// <summary>The address this connection's earlier lines gave, when recent enough.</summary>
     public string? AddressOf(string host, int pid, DateTime now)
     {

@@ -76,24 +76,4 @@ internal static class Bytes
         s = s[..^" [preauth]"u8.Length];
         return true;
     }
-
-    /// <summary>Value of a space-separated key=value field (PAM style), or empty when absent.</summary>
-    public static ReadOnlySpan<byte> Field(ReadOnlySpan<byte> s, ReadOnlySpan<byte> keyWithEquals)
-    {
-        var at = 0;
-        while (true)
-        {
-            var i = s[at..].IndexOf(keyWithEquals);
-            if (i < 0)
-                return default;
-            i += at;
-            if (i == 0 || s[i - 1] == ' ' || s[i - 1] == ';')
-            {
-                var v = s[(i + keyWithEquals.Length)..];
-                var end = v.IndexOf((byte)' ');
-                return end < 0 ? v : v[..end];
-            }
-            at = i + 1;
-        }
-    }
 }
