@@ -20,6 +20,9 @@ public static class EventIds
 
     public static uint LineHash(ReadOnlySpan<byte> line) => (uint)XxHash64.Hash(line);
 
+    /// <summary>A 64-bit hash of some bytes (the head of a file, to recognise it again).</summary>
+    public static ulong Fingerprint(ReadOnlySpan<byte> bytes) => XxHash64.Hash(bytes);
+
     public static string Create(ulong streamKey, long offset, int index, uint lineHash) =>
         string.Create(40, (streamKey, offset, index, lineHash), static (span, v) =>
         {
