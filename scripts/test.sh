@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every LogSentinel test on a fresh Debian machine, as root or with sudo:
-#   1. installs what the tests need when it is missing (Debian packages);
+#   1. installs what the tests need when it is missing (Debian packages) and starts RabbitMQ;
 #   2. builds the solution and runs every test project (dotnet test, one result file each);
 #   3. scores the collector's parser against the shared conformance corpora (../shared/conformance),
 #      failing below recall 0.98 / precision 0.99, when that folder is present;
@@ -31,8 +31,25 @@ install_debian_packages() {
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
-# python3 runs the conformance scorer (standard library only).
-install_debian_packages python3 || { echo "could not install test dependencies"; echo "0 passed, 1 failed"; exit 1; }
+# python3 runs the conformance scorer (standard library only); the collector's tests publish to a real RabbitMQ.
+install_debian_packages python3 rabbitmq-server || { echo "could not install test dependencies"; echo "0 passed, 1 failed"; exit 1; }
+
+# apt does not start services on these machines: start RabbitMQ ourselves, with the consistent-hash exchange the
+# collector publishes to, and wait until it answers.
+start_rabbitmq() {
+  if rabbitmq-diagnostics -q ping >/dev/null 2>&1; then
+    return 0
+  fi
+  as_root rabbitmq-plugins enable --offline rabbitmq_consistent_hash_exchange >/dev/null || return 1
+  as_root rabbitmq-server -detached >/dev/null 2>&1 || true
+  for _ in $(seq 1 90); do
+    rabbitmq-diagnostics -q ping >/dev/null 2>&1 && return 0
+    sleep 1
+  done
+  return 1
+}
+say "starting RabbitMQ"
+start_rabbitmq || { echo "RabbitMQ did not start"; echo "0 passed, 1 failed"; exit 1; }
 
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "the .NET 10 SDK is required and not on PATH (it is not a Debian package; see README)"

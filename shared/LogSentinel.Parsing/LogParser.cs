@@ -203,6 +203,23 @@ public sealed class LogParser
         Complete(new MessageInput(text, default, default, host, pid, _lastTime), facts, repeated, line);
     }
 
+    /// <summary>
+    /// Offset of the earliest line whose events still wait for a later line (an sshd connection's address), or
+    /// null: a checkpoint must not move past it, or a restart would lose those events.
+    /// </summary>
+    public long? EarliestWaitingOffset => _ssh.EarliestPendingOffset();
+
+    /// <summary>
+    /// Reports, without an address, waiting events of lines older than the stream's time minus the time an sshd
+    /// connection can take to name its address: a live stream does not hold them, nor its checkpoint, forever.
+    /// </summary>
+    public void ReleaseStaleWaiting()
+    {
+        _ssh.DrainOlderThan(_lastTime - SshSessions.MaxAge, _evicted);
+        if (_evicted.Count > 0)
+            ReportEvicted();
+    }
+
     /// <summary>Reports events still waiting for an address (end of the stream): they keep their own lines.</summary>
     public void Flush()
     {

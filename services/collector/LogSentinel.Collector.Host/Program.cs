@@ -4,5 +4,6 @@ using LogSentinel.Collector.Commands;
 var root = new RootCommand("LogSentinel collector: reads a host's auth, mail and fail2ban logs and journald")
 {
     ParseCommand.Create(),
+    RunCommand.Create(),
 };
-return root.Parse(args).Invoke();
+return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace LogSentinel.Collector;
 
-/// <summary>Collector settings, bound from the "Collector" configuration section.</summary>
+/// <summary>Collector settings, bound from the "Collector" configuration section (YAML file and environment).</summary>
 public sealed class CollectorOptions
 {
     public const string Section = "Collector";
@@ -14,4 +14,74 @@ public sealed class CollectorOptions
 
     /// <summary>Time zone of timestamps written without one; empty means this machine's.</summary>
     public string? TimeZone { get; set; }
+
+    /// <summary>Log files to follow; a name may hold * and ? in its last part.</summary>
+    public List<string> Files { get; set; } = ["/var/log/auth.log", "/var/log/mail.log", "/var/log/fail2ban.log"];
+
+    /// <summary>A file seen for the first time (no checkpoint) is read from its end, not its start.</summary>
+    public bool StartAtEnd { get; set; } = true;
+
+    /// <summary>Where checkpoints and the spool live; must survive restarts.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string StateDirectory { get; set; } = "/var/lib/logsentinel";
+
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How long a rotated file must stay unchanged before it counts as finished.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan RotationGrace { get; set; } = TimeSpan.FromSeconds(5);
+
+    public BatchOptions Batch { get; set; } = new();
+
+    public SpoolOptions Spool { get; set; } = new();
+
+    public PublishOptions Publish { get; set; } = new();
+
+    public RabbitMqOptions RabbitMq { get; set; } = new();
+}
+
+public sealed class BatchOptions
+{
+    /// <summary>A flush happens once this many events wait...</summary>
+    [Range(1, 100_000)]
+    public int MaxEvents { get; set; } = 2000;
+
+    /// <summary>...or once the oldest waiting event is this old.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+}
+
+public sealed class SpoolOptions
+{
+    /// <summary>Bytes the spool may hold while the broker is unreachable; beyond, reading pauses.</summary>
+    [Range(1024L, long.MaxValue)]
+    public long MaxBytes { get; set; } = 256L << 20;
+}
+
+public sealed class PublishOptions
+{
+    /// <summary>A publish not confirmed within this time counts as failed (the batch goes to the spool).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>While the broker is unreachable, how often to try the oldest spooled batch again.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(2);
+}
+
+public sealed class RabbitMqOptions
+{
+    [Required(AllowEmptyStrings = false)]
+    public string Host { get; set; } = "localhost";
+
+    [Range(1, 65535)]
+    public int Port { get; set; } = 5672;
+
+    public string VirtualHost { get; set; } = "/";
+
+    /// <summary>From the configuration file or, better, the environment (Collector__RabbitMq__Username); examples only in the repository.</summary>
+    public string Username { get; set; } = "guest";
+
+    public string Password { get; set; } = "guest";
 }

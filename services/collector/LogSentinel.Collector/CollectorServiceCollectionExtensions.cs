@@ -1,3 +1,7 @@
+using LogSentinel.Collector.Pipeline;
+using LogSentinel.Collector.Publishing;
+using LogSentinel.Contracts;
+using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -6,18 +10,43 @@ namespace LogSentinel.Collector;
 public static class CollectorServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the collector: its options, validated when the host starts so a bad configuration fails before
-    /// anything runs. The long-running sources and the publisher join here with the collector service itself.
+    /// Registers the collector: its options (validated when the host starts, so a bad configuration fails before
+    /// anything runs), the worker that follows, parses, batches and delivers, and the sink that publishes on the
+    /// bus. The bus itself is the composition's choice: <see cref="AddCollectorRabbitMq"/> for a fleet.
     /// </summary>
     public static IServiceCollection AddCollector(this IServiceCollection services)
     {
         services.AddOptions<CollectorOptions>()
             .BindConfiguration(CollectorOptions.Section)
             .ValidateDataAnnotations()
-            .Validate(o => o.TimeZone is null or "" || TryFindZone(o.TimeZone), "Collector:TimeZone is not a known time zone")
+            .Validate(o => o.TimeZone is null or "" || TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _), "Collector:TimeZone is not a known time zone")
+            .Validate(o => o.Files.Count > 0, "Collector:Files names no file to follow")
             .ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<IBatchSink, BusBatchSink>();
+        services.AddHostedService<CollectorWorker>();
         return services;
     }
 
-    private static bool TryFindZone(string id) => TimeZoneInfo.TryFindSystemTimeZoneById(id, out _);
+    /// <summary>
+    /// MassTransit on RabbitMQ with publisher confirms. Batches are published to a consistent-hash exchange with
+    /// their partition as routing key, so N detector replicas split the partitions between them.
+    /// </summary>
+    public static IServiceCollection AddCollectorRabbitMq(this IServiceCollection services)
+    {
+        services.AddMassTransit(bus => bus.UsingRabbitMq((context, cfg) =>
+        {
+            var o = context.GetRequiredService<IOptions<CollectorOptions>>().Value.RabbitMq;
+            cfg.Host(o.Host, (ushort)o.Port, o.VirtualHost, h =>
+            {
+                h.Username(o.Username);
+                h.Password(o.Password);
+                h.PublisherConfirmation = true;
+            });
+            cfg.Publish<SecurityEventBatch>(p => p.ExchangeType = "x-consistent-hash");
+            cfg.Send<SecurityEventBatch>(s => s.UseRoutingKeyFormatter(c => c.Message.RoutingKey));
+            cfg.ConfigureEndpoints(context);
+        }));
+        return services;
+    }
 }

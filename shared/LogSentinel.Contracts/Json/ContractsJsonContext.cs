@@ -8,4 +8,5 @@ namespace LogSentinel.Contracts.Json;
 /// </summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(SecurityEvent))]
+[JsonSerializable(typeof(SecurityEventBatch))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

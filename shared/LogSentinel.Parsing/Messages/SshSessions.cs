@@ -18,7 +18,7 @@ internal sealed class SshSessions
     public const int MaxPendingPerSession = 8;
 
     /// <summary>A remembered address older than this does not belong to the same connection any more.</summary>
-    private static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(10);
+    public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(10);
 
     private Dictionary<SessionKey, SshSession> _current = new();
     private Dictionary<SessionKey, SshSession> _previous = new();
@@ -81,6 +81,49 @@ internal sealed class SshSessions
                 into.AddRange(s.Pending);
         _previous.Clear();
         _current.Clear();
+    }
+
+    /// <summary>Offset of the earliest line one of whose events still waits, or null.</summary>
+    public long? EarliestPendingOffset()
+    {
+        long? earliest = null;
+        foreach (var map in (ReadOnlySpan<Dictionary<SessionKey, SshSession>>)[_previous, _current])
+        {
+            foreach (var s in map.Values)
+            {
+                if (s.Pending is null)
+                    continue;
+                foreach (var p in s.Pending)
+                {
+                    if (earliest is null || p.Facts.Offset < earliest)
+                        earliest = p.Facts.Offset;
+                }
+            }
+        }
+        return earliest;
+    }
+
+    /// <summary>Hands over the waiting events of lines older than <paramref name="cutoff"/>: their connection will not name an address any more.</summary>
+    public void DrainOlderThan(DateTime cutoff, List<PendingEvent> into)
+    {
+        foreach (var map in (ReadOnlySpan<Dictionary<SessionKey, SshSession>>)[_previous, _current])
+        {
+            foreach (var key in map.Keys.ToList())
+            {
+                ref var s = ref CollectionsMarshal.GetValueRefOrNullRef(map, key);
+                if (s.Pending is null)
+                    continue;
+                s.Pending.RemoveAll(p =>
+                {
+                    if (p.Facts.Time >= cutoff)
+                        return false;
+                    into.Add(p);
+                    return true;
+                });
+                if (s.Pending.Count == 0)
+                    s.Pending = null;
+            }
+        }
     }
 
     private ref SshSession Find(string host, int pid)

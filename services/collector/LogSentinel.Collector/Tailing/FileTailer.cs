@@ -42,8 +42,8 @@ public sealed class FileTailer : IDisposable
     /// <summary>Where reading stands: just after the last complete line handed over (null before the file was first seen).</summary>
     public TailCheckpoint? Position => _current?.Checkpoint(_path) ?? _resume;
 
-    /// <summary>Hands over every complete line available now, following rotation and truncation; returns how many.</summary>
-    public int Poll(LineHandler onLine, DateTime? now = null)
+    /// <summary>Hands over the complete lines available now (at most <paramref name="maxLines"/>), following rotation and truncation; returns how many.</summary>
+    public int Poll(LineHandler onLine, DateTime? now = null, int maxLines = int.MaxValue)
     {
         var clock = now ?? DateTime.UtcNow;
         var delivered = 0;
@@ -57,13 +57,13 @@ public sealed class FileTailer : IDisposable
                 // copytruncate: the same file emptied (and maybe written again). Start again from its top.
                 file.Restart();
             }
-            delivered += ReadAvailable(file, onLine, clock);
-            if (!IsReplaced(file))
+            delivered += ReadAvailable(file, onLine, clock, maxLines - delivered);
+            if (delivered >= maxLines || !IsReplaced(file))
                 return delivered;
             if (clock - file.LastGrowth < _rotationGrace)
                 return delivered;
             // The old file is finished: its last line, even without a line feed, will get nothing more.
-            if (file.PendingLength > 0)
+            if (file.PendingLength > 0 && !file.Discarding)
             {
                 onLine(_buffer.AsSpan(0, file.PendingLength), file.LineStart, file.Tailed);
                 file.Consume(file.PendingLength);
@@ -152,22 +152,19 @@ public sealed class FileTailer : IDisposable
         return null;
     }
 
-    /// <summary>Reads to the current end of the file, handing over complete lines; a partial last line stays in the buffer.</summary>
-    private int ReadAvailable(OpenFile file, LineHandler onLine, DateTime now)
+    /// <summary>
+    /// Hands over complete lines, reading up to the current end of the file, at most <paramref name="maxLines"/>;
+    /// a partial last line, and lines beyond the limit, stay in the buffer for the next call.
+    /// </summary>
+    private int ReadAvailable(OpenFile file, LineHandler onLine, DateTime now, int maxLines)
     {
         var delivered = 0;
         while (true)
         {
-            var room = _buffer.AsSpan(file.PendingLength);
-            var n = RandomAccess.Read(file.Handle, room, file.NextRead);
-            if (n == 0)
-                return delivered;
-            file.LastGrowth = now;
-            var filled = file.PendingLength + n;
-            file.NextRead += n;
-            var data = _buffer.AsSpan(0, filled);
+            // First whatever complete lines the buffer already holds.
+            var data = _buffer.AsSpan(0, file.PendingLength);
             var start = 0;
-            while (true)
+            while (delivered < maxLines)
             {
                 var nl = data[start..].IndexOf((byte)'\n');
                 if (nl < 0)
@@ -182,9 +179,11 @@ public sealed class FileTailer : IDisposable
                 file.Consume(nl + 1);
                 start += nl + 1;
             }
-            var rest = filled - start;
+            var rest = data.Length - start;
             data[start..].CopyTo(_buffer);
             file.PendingLength = rest;
+            if (delivered >= maxLines)
+                return delivered;
             if (rest > FieldLimits.Line)
             {
                 // No line feed within the limit: drop what we have and everything up to the next line feed.
@@ -194,6 +193,12 @@ public sealed class FileTailer : IDisposable
                 file.Consume(rest);
                 file.PendingLength = 0;
             }
+            var n = RandomAccess.Read(file.Handle, _buffer.AsSpan(file.PendingLength), file.NextRead);
+            if (n == 0)
+                return delivered;
+            file.LastGrowth = now;
+            file.PendingLength += n;
+            file.NextRead += n;
         }
     }
 

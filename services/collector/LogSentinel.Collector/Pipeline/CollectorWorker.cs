@@ -1,0 +1,130 @@
+using System.Text.Json;
+using LogSentinel.Collector.Publishing;
+using LogSentinel.Collector.Spooling;
+using LogSentinel.Collector.Tailing;
+using LogSentinel.Contracts;
+using LogSentinel.Contracts.Json;
+using LogSentinel.Parsing;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace LogSentinel.Collector.Pipeline;
+
+/// <summary>
+/// The collector's loop: follow the files, parse, batch, deliver, checkpoint. A batch is delivered when the broker
+/// confirmed it or the spool holds it; only then do checkpoints move past its lines. While anything is spooled, new
+/// batches join the spool behind it, so order is kept; the spool is retried every <see cref="PublishOptions.RetryInterval"/>.
+/// When the spool is full and the broker still unreachable, delivery waits and so does reading: nothing is dropped.
+/// </summary>
+public sealed partial class CollectorWorker(
+    IOptions<CollectorOptions> options,
+    IBatchSink sink,
+    TimeProvider time,
+    ILogger<CollectorWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var stop = stoppingToken;
+        var o = options.Value;
+        var zone = string.IsNullOrEmpty(o.TimeZone) ? TimeZoneInfo.Local : TimeZoneInfo.FindSystemTimeZoneById(o.TimeZone);
+        var checkpoints = new TailCheckpointStore(Path.Combine(o.StateDirectory, "checkpoints"));
+        using var spool = new DiskSpool(Path.Combine(o.StateDirectory, "spool"), o.Spool.MaxBytes, onDamage: m => SpoolDamaged(logger, m));
+        var batcher = new EventBatcher(o.Host);
+        var sources = SourcePaths.Expand(o.Files)
+            .Select(path => new FileSource(
+                new FileTailer(path, checkpoints.Load(path, m => CheckpointUnreadable(logger, m)), o.StartAtEnd, o.RotationGrace),
+                file => new LogParserOptions
+                {
+                    FilePath = file,
+                    DefaultHost = o.Host,
+                    TimeZone = zone,
+                    ReferenceTime = TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime,
+                },
+                batcher.Add))
+            .ToList();
+        var files = string.Join(", ", sources.Select(s => s.Path));
+        Following(logger, files);
+        var lastFlush = time.GetUtcNow();
+        var nextRetry = DateTimeOffset.MinValue;
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                if (!spool.IsEmpty && time.GetUtcNow() >= nextRetry && !await DrainAsync(spool, stop).ConfigureAwait(false))
+                    nextRetry = time.GetUtcNow() + o.Publish.RetryInterval;
+
+                var read = 0;
+                foreach (var source in sources)
+                    read += source.Poll(Math.Max(1, o.Batch.MaxEvents - batcher.Count));
+
+                var now = time.GetUtcNow();
+                if (batcher.Count >= o.Batch.MaxEvents || (now - lastFlush >= o.Batch.MaxDelay && (batcher.Count > 0 || read > 0)))
+                {
+                    var positions = sources.Select(s => s.SafePosition()).ToList();
+                    foreach (var batch in batcher.Flush(o.Batch.MaxEvents))
+                        nextRetry = await DeliverAsync(batch, spool, nextRetry, stop).ConfigureAwait(false);
+                    foreach (var position in positions)
+                    {
+                        if (position is not null)
+                            checkpoints.Save(position);
+                    }
+                    lastFlush = now;
+                }
+                if (read == 0)
+                    await Task.Delay(o.PollInterval, time, stop).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopping: whatever was not delivered is read again from the checkpoints next time.
+        }
+        finally
+        {
+            foreach (var source in sources)
+                source.Dispose();
+        }
+    }
+
+    /// <summary>Publishes the batch, or spools it (behind anything spooled before); waits while the spool is full.</summary>
+    private async Task<DateTimeOffset> DeliverAsync(SecurityEventBatch batch, DiskSpool spool, DateTimeOffset nextRetry, CancellationToken stop)
+    {
+        var o = options.Value;
+        if (spool.IsEmpty && await sink.TryPublishAsync(batch, stop).ConfigureAwait(false))
+            return nextRetry;
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(batch, ContractsJsonContext.Default.SecurityEventBatch);
+        while (!spool.TryAppend(bytes))
+        {
+            // Full: make room by publishing the oldest, or wait for the broker; reading waits meanwhile.
+            SpoolFull(logger, spool.Bytes);
+            if (!await DrainAsync(spool, stop).ConfigureAwait(false))
+                await Task.Delay(o.Publish.RetryInterval, time, stop).ConfigureAwait(false);
+        }
+        return spool.Count == 1 ? time.GetUtcNow() + o.Publish.RetryInterval : nextRetry;
+    }
+
+    /// <summary>Publishes spooled batches in order until the spool is empty (true) or a publish fails (false).</summary>
+    private async Task<bool> DrainAsync(DiskSpool spool, CancellationToken stop)
+    {
+        while (spool.TryPeek(out var bytes))
+        {
+            var batch = JsonSerializer.Deserialize(bytes, ContractsJsonContext.Default.SecurityEventBatch)!;
+            if (!await sink.TryPublishAsync(batch, stop).ConfigureAwait(false))
+                return false;
+            spool.Acknowledge();
+        }
+        return true;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Following {Files}")]
+    private static partial void Following(ILogger logger, string files);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Spool full ({Bytes} bytes): reading pauses until the broker takes batches again")]
+    private static partial void SpoolFull(ILogger logger, long bytes);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Spool damaged: {Message}")]
+    private static partial void SpoolDamaged(ILogger logger, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Message}")]
+    private static partial void CheckpointUnreadable(ILogger logger, string message);
+}

@@ -1,0 +1,59 @@
+using LogSentinel.Collector.Tailing;
+using LogSentinel.Contracts;
+using LogSentinel.Parsing;
+
+namespace LogSentinel.Collector.Pipeline;
+
+/// <summary>
+/// One followed log file: its tailer and the parser of the file currently behind its name (a rotated-in file is a
+/// new stream, with a parser of its own).
+/// </summary>
+public sealed class FileSource : IDisposable
+{
+    private readonly FileTailer _tailer;
+    private readonly Func<string, LogParserOptions> _parserOptions;
+    private readonly Action<SecurityEvent> _onEvent;
+    private LogParser? _parser;
+    private FileIdentity? _identity;
+
+    public FileSource(FileTailer tailer, Func<string, LogParserOptions> parserOptions, Action<SecurityEvent> onEvent)
+    {
+        _tailer = tailer;
+        _parserOptions = parserOptions;
+        _onEvent = onEvent;
+    }
+
+    public string Path => _tailer.Path;
+
+    public long LinesRead { get; private set; }
+
+    /// <summary>Parses the lines available now, at most <paramref name="maxLines"/>; returns how many.</summary>
+    public int Poll(int maxLines)
+    {
+        var n = _tailer.Poll((line, offset, file) =>
+        {
+            if (_identity != file.Identity)
+            {
+                // The previous file is finished: what still waited in its parser is reported now.
+                _parser?.Flush();
+                _parser = new LogParser(_parserOptions(file.Path), _onEvent);
+                _identity = file.Identity;
+            }
+            _parser!.ParseLine(line, offset);
+        }, maxLines: maxLines);
+        LinesRead += n;
+        _parser?.ReleaseStaleWaiting();
+        return n;
+    }
+
+    /// <summary>The checkpoint that loses nothing: the tailer's position, held back to the earliest line whose events still wait.</summary>
+    public TailCheckpoint? SafePosition()
+    {
+        var position = _tailer.Position;
+        if (position is null || _parser is null || _identity != position.Identity)
+            return position;
+        return _parser.EarliestWaitingOffset is { } waiting && waiting < position.Offset ? position with { Offset = waiting } : position;
+    }
+
+    public void Dispose() => _tailer.Dispose();
+}

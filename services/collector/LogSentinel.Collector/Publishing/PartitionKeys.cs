@@ -1,0 +1,26 @@
+using System.Text;
+using LogSentinel.Contracts;
+using LogSentinel.Parsing.Identity;
+
+namespace LogSentinel.Collector.Publishing;
+
+/// <summary>
+/// The one place that decides which partition an event belongs to. The key is the remote party (source.ip, else
+/// source.address), else the user, else the host: all events of one attacker go to one partition, so one detector
+/// replica sees all of them. Keys are hashed into <see cref="Partitions"/> partitions, named "p00".."p3f": a batch
+/// holds one partition's events, and the consistent-hash exchange maps partitions onto detector queues.
+/// </summary>
+public static class PartitionKeys
+{
+    public const int Partitions = 64;
+
+    public static string KeyOf(SecurityEvent e) =>
+        e.Source?.Ip ?? e.Source?.Address ?? (e.User is { } u ? "user:" + u.Name : "host:" + e.Host.Name);
+
+    public static int PartitionOf(SecurityEvent e) =>
+        (int)(EventIds.Fingerprint(Encoding.UTF8.GetBytes(KeyOf(e))) % Partitions);
+
+    public static string RoutingKey(int partition) => RoutingKeys[partition];
+
+    private static readonly string[] RoutingKeys = Enumerable.Range(0, Partitions).Select(p => $"p{p:x2}").ToArray();
+}

@@ -1,0 +1,126 @@
+using System.Text;
+using LogSentinel.Collector.Commands;
+using LogSentinel.Contracts;
+using LogSentinel.Parsing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+
+namespace LogSentinel.Collector.Tests;
+
+/// <summary>The collector as it runs on a host: real files, the real worker, MassTransit and the local RabbitMQ.</summary>
+public sealed class CollectorPipelineTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("logsentinel-run-").FullName;
+    private readonly string _log;
+
+    public CollectorPipelineTests() => _log = Path.Combine(_dir, "auth.log");
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private IHost Collector() => RunCommand.Build(Path.Combine(_dir, "none.yaml"), optional: true, config => config.AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["Collector:Host"] = "it-host",
+        ["Collector:TimeZone"] = "UTC",
+        ["Collector:Files:0"] = _log,
+        ["Collector:StartAtEnd"] = "false",
+        ["Collector:StateDirectory"] = Path.Combine(_dir, "state"),
+        ["Collector:PollInterval"] = "00:00:00.020",
+        ["Collector:Batch:MaxDelay"] = "00:00:00.050",
+        ["Collector:Batch:MaxEvents"] = "500",
+    }));
+
+    private void Append(int from, int count)
+    {
+        var text = new StringBuilder();
+        for (var i = from; i < from + count; i++)
+            text.Append($"Mar  2 08:{i / 60 % 60:00}:{i % 60:00} web-01 sshd[{1000 + i}]: Failed password for root from 203.0.{i % 7}.{i % 250} port {1024 + i} ssh2\n");
+        using var stream = new FileStream(_log, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
+        stream.Write(Encoding.UTF8.GetBytes(text.ToString()));
+    }
+
+    /// <summary>The ids the collector must publish: the same file parsed line by line with the same settings.</summary>
+    private List<string> Expected()
+    {
+        var ids = new List<string>();
+        var parser = new LogParser(new LogParserOptions { FilePath = _log, DefaultHost = "it-host", Year = 2026, TimeZone = TimeZoneInfo.Utc }, e => ids.Add(e.Event.Id));
+        var bytes = File.ReadAllBytes(_log);
+        var start = 0;
+        while (start < bytes.Length)
+        {
+            var end = Array.IndexOf(bytes, (byte)'\n', start);
+            parser.ParseLine(bytes.AsSpan(start, end - start), start);
+            start = end + 1;
+        }
+        parser.Flush();
+        return ids;
+    }
+
+    private static async Task<List<(string Id, long Offset, string RoutingKey)>> Receive(RabbitMqQueue queue, int count)
+    {
+        var received = new List<(string, long, string)>();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (received.Count < count && DateTime.UtcNow < deadline)
+        {
+            received.AddRange(await queue.TakeAsync());
+            await Task.Delay(50);
+        }
+        await Task.Delay(300);
+        received.AddRange(await queue.TakeAsync());
+        return received;
+    }
+
+    [Fact]
+    public async Task Should_publish_every_appended_line_once_in_order_per_partition()
+    {
+        await using var queue = await RabbitMqQueue.BindAsync();
+        Append(0, 2000);
+        using var collector = Collector();
+        await collector.StartAsync();
+        Append(2000, 1000);
+        var received = await Receive(queue, 3000);
+        await collector.StopAsync();
+
+        Assert.Equal(Expected().Order(StringComparer.Ordinal), received.Select(r => r.Id).Order(StringComparer.Ordinal));
+        foreach (var partition in received.GroupBy(r => r.RoutingKey))
+            Assert.True(partition.Select(r => r.Offset).SequenceEqual(partition.Select(r => r.Offset).Order()), $"partition {partition.Key} out of order");
+    }
+
+    [Fact]
+    public async Task Should_resume_at_its_checkpoint_after_a_restart()
+    {
+        await using var queue = await RabbitMqQueue.BindAsync();
+        Append(0, 500);
+        using (var first = Collector())
+        {
+            await first.StartAsync();
+            Assert.Equal(500, (await Receive(queue, 500)).Count);
+            await first.StopAsync();
+        }
+        Append(500, 700);
+        using (var second = Collector())
+        {
+            await second.StartAsync();
+            var after = await Receive(queue, 700);
+            await second.StopAsync();
+            Assert.Equal(700, after.Count);
+            Assert.Equal(Expected().Skip(500).Order(StringComparer.Ordinal), after.Select(r => r.Id).Order(StringComparer.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void Should_put_every_event_of_one_address_in_one_partition()
+    {
+        static SecurityEvent Event(string ip, string user) => new()
+        {
+            Timestamp = DateTime.UtcNow,
+            Event = new EventFields { Id = Guid.NewGuid().ToString(), Action = "ssh_login_failed", Outcome = "failure", Category = ["authentication"], Dataset = "auth" },
+            Host = new HostFields { Name = "h" },
+            Source = new SourceFields { Address = ip, Ip = ip },
+            User = new UserFields { Name = user },
+            Log = new LogFields { File = new LogFileFields { Path = "/x" }, Offset = 0 },
+        };
+        Assert.Equal(Publishing.PartitionKeys.PartitionOf(Event("203.0.113.9", "root")), Publishing.PartitionKeys.PartitionOf(Event("203.0.113.9", "admin")));
+        var partitions = Enumerable.Range(0, 1000).Select(i => Publishing.PartitionKeys.PartitionOf(Event($"198.51.{i / 250}.{i % 250}", "u"))).ToHashSet();
+        Assert.True(partitions.Count > Publishing.PartitionKeys.Partitions / 2, "addresses spread over the partitions");
+    }
+}
