@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 namespace LogSentinel.Collector.Tests;
 
 /// <summary>The collector as it runs on a host: real files, the real worker, MassTransit and the local RabbitMQ.</summary>
+[Collection(RabbitMqTests.Name)]
 public sealed class CollectorPipelineTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("logsentinel-run-").FullName;
@@ -17,7 +18,7 @@ public sealed class CollectorPipelineTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private IHost Collector() => RunCommand.Build(Path.Combine(_dir, "none.yaml"), optional: true, config => config.AddInMemoryCollection(new Dictionary<string, string?>
+    private IHost Collector(Dictionary<string, string?>? extra = null) => RunCommand.Build(Path.Combine(_dir, "none.yaml"), optional: true, config => config.AddInMemoryCollection(new Dictionary<string, string?>
     {
         ["Collector:Host"] = "it-host",
         ["Collector:TimeZone"] = "UTC",
@@ -27,7 +28,9 @@ public sealed class CollectorPipelineTests : IDisposable
         ["Collector:PollInterval"] = "00:00:00.020",
         ["Collector:Batch:MaxDelay"] = "00:00:00.050",
         ["Collector:Batch:MaxEvents"] = "500",
-    }));
+        ["Collector:Publish:Timeout"] = "00:00:02",
+        ["Collector:Publish:RetryInterval"] = "00:00:00.200",
+    }.Concat(extra ?? []).ToDictionary()));
 
     private void Append(int from, int count)
     {
@@ -105,6 +108,47 @@ public sealed class CollectorPipelineTests : IDisposable
             Assert.Equal(700, after.Count);
             Assert.Equal(Expected().Skip(500).Order(StringComparer.Ordinal), after.Select(r => r.Id).Order(StringComparer.Ordinal));
         }
+    }
+
+    [Fact]
+    public async Task Should_lose_nothing_while_the_broker_is_away_and_drain_the_spool_when_it_is_back()
+    {
+        await using var queue = await RabbitMqQueue.BindAsync("logsentinel-test-outage");
+        Append(0, 300);
+        using var collector = Collector();
+        await collector.StartAsync();
+        Assert.Equal(300, (await Receive(queue, 300)).Count);
+
+        await Broker("stop_app");
+        try
+        {
+            Append(300, 400);
+            // Long enough for several publishes to fail and the batches to go to the spool.
+            await Task.Delay(TimeSpan.FromSeconds(4));
+            Assert.True(Directory.EnumerateFiles(Path.Combine(_dir, "state", "spool"), "*.seg").Any(f => new FileInfo(f).Length > 0),
+                "batches waited in the spool");
+        }
+        finally
+        {
+            await Broker("start_app");
+        }
+        await queue.ReconnectAsync();
+        var after = await Receive(queue, 400);
+        await collector.StopAsync();
+        var expected = Expected().Skip(300).ToList();
+        Assert.Empty(expected.Except(after.Select(a => a.Id)));
+        Assert.Equal(expected.Count, after.Select(a => a.Id).Distinct().Count());
+    }
+
+    private static async Task Broker(string action)
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("rabbitmqctl", action)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        await process.WaitForExitAsync();
+        Assert.Equal(0, process.ExitCode);
     }
 
     [Fact]

@@ -15,17 +15,62 @@ internal sealed class RabbitMqQueue : IAsyncDisposable
     private IChannel? _channel;
     private string _queue = "";
 
-    public static async Task<RabbitMqQueue> BindAsync()
+    /// <param name="durableName">A durable queue that outlives a broker restart (deleted on dispose); null for a private one.</param>
+    public static async Task<RabbitMqQueue> BindAsync(string? durableName = null)
     {
-        var queue = new RabbitMqQueue();
-        var factory = new ConnectionFactory { HostName = "localhost" };
-        queue._connection = await factory.CreateConnectionAsync();
-        queue._channel = await queue._connection.CreateChannelAsync();
-        await queue._channel.ExchangeDeclareAsync(Exchange, "x-consistent-hash", durable: true, autoDelete: false);
-        var declared = await queue._channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true);
+        var queue = new RabbitMqQueue { _durable = durableName is not null };
+        await queue.ConnectAsync();
+        await queue._channel!.ExchangeDeclareAsync(Exchange, "x-consistent-hash", durable: true, autoDelete: false);
+        var declared = durableName is null
+            ? await queue._channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)
+            : await queue._channel.QueueDeclareAsync(durableName, durable: true, exclusive: false, autoDelete: false);
         queue._queue = declared.QueueName;
         await queue._channel.QueueBindAsync(queue._queue, Exchange, "1");
         return queue;
+    }
+
+    private bool _durable;
+
+    /// <summary>After the broker came back: a new connection to the same durable queue.</summary>
+    public async Task ReconnectAsync()
+    {
+        await CloseAsync();
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await ConnectAsync();
+                return;
+            }
+            catch (RabbitMQ.Client.Exceptions.BrokerUnreachableException) when (attempt < 60)
+            {
+                await Task.Delay(500);
+            }
+        }
+    }
+
+    private async Task ConnectAsync()
+    {
+        var factory = new ConnectionFactory { HostName = "localhost" };
+        _connection = await factory.CreateConnectionAsync();
+        _channel = await _connection.CreateChannelAsync();
+    }
+
+    private async Task CloseAsync()
+    {
+        try
+        {
+            if (_channel is not null)
+                await _channel.DisposeAsync();
+            if (_connection is not null)
+                await _connection.DisposeAsync();
+        }
+        catch (Exception e) when (e is RabbitMQ.Client.Exceptions.AlreadyClosedException or IOException or ObjectDisposedException)
+        {
+            // The broker went away under it: nothing left to close.
+        }
+        _channel = null;
+        _connection = null;
     }
 
     /// <summary>Events of every batch received so far: (event id, log offset, routing key).</summary>
@@ -46,9 +91,8 @@ internal sealed class RabbitMqQueue : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_channel is not null)
-            await _channel.DisposeAsync();
-        if (_connection is not null)
-            await _connection.DisposeAsync();
+        if (_durable && _channel is not null)
+            await _channel.QueueDeleteAsync(_queue);
+        await CloseAsync();
     }
 }
