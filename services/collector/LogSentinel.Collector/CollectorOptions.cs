@@ -32,6 +32,8 @@ public sealed class CollectorOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan RotationGrace { get; set; } = TimeSpan.FromSeconds(5);
 
+    public JournalOptions Journal { get; set; } = new();
+
     public BatchOptions Batch { get; set; } = new();
 
     public SpoolOptions Spool { get; set; } = new();
@@ -84,4 +86,29 @@ public sealed class RabbitMqOptions
     public string Username { get; set; } = "guest";
 
     public string Password { get; set; } = "guest";
+}
+
+public enum JournalMode
+{
+    /// <summary>Read the journal when the host has no /var/log/auth.log (Debian 12+ without rsyslog).</summary>
+    Auto,
+    On,
+    Off,
+}
+
+public sealed class JournalOptions
+{
+    public JournalMode Mode { get; set; } = JournalMode.Auto;
+
+    /// <summary>The journalctl to run (tests put a recorded one first on the PATH).</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string Executable { get; set; } = "journalctl";
+
+    /// <summary>SYSLOG_IDENTIFIER values to read; the journal holds far more than security.</summary>
+    public List<string> Identifiers { get; set; } =
+    [
+        "sshd", "sshd-session", "sshd-auth", "dropbear", "sudo", "su", "login", "systemd-logind",
+        "postfix/smtpd", "postfix/submission/smtpd", "postfix/smtps/smtpd", "postfix/postscreen", "postfix/anvil",
+        "dovecot", "fail2ban-server", "fail2ban",
+    ];
 }

@@ -31,20 +31,29 @@ public sealed partial class CollectorWorker(
         var checkpoints = new TailCheckpointStore(Path.Combine(o.StateDirectory, "checkpoints"));
         using var spool = new DiskSpool(Path.Combine(o.StateDirectory, "spool"), o.Spool.MaxBytes, onDamage: m => SpoolDamaged(logger, m));
         var batcher = new EventBatcher(o.Host);
-        var sources = SourcePaths.Expand(o.Files)
-            .Select(path => new FileSource(
-                new FileTailer(path, checkpoints.Load(path, m => CheckpointUnreadable(logger, m)), o.StartAtEnd, o.RotationGrace),
-                file => new LogParserOptions
-                {
-                    FilePath = file,
-                    DefaultHost = o.Host,
-                    TimeZone = zone,
-                    ReferenceTime = TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime,
-                },
-                batcher.Add))
-            .ToList();
-        var files = string.Join(", ", sources.Select(s => s.Path));
-        Following(logger, files);
+        LogParserOptions ParserOptions(string path, LogFormat format) => new()
+        {
+            FilePath = path,
+            DefaultHost = o.Host,
+            TimeZone = zone,
+            ReferenceTime = TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime,
+            Format = format,
+        };
+        var sources = new List<ILogSource>();
+        foreach (var path in SourcePaths.Expand(o.Files))
+        {
+            var tailer = new FileTailer(path, checkpoints.Load(path, m => CheckpointUnreadable(logger, m)), o.StartAtEnd, o.RotationGrace);
+            sources.Add(new FileSource(tailer, checkpoints, file => ParserOptions(file, LogFormat.Auto), batcher.Add));
+        }
+        if (Journal.JournalSource.ShouldRun(o.Journal, o.Files))
+        {
+            if (o.Journal.Mode == JournalMode.Auto)
+                JournalInstead(logger);
+            sources.Add(new Journal.JournalSource(o.Journal, o.StartAtEnd, Path.Combine(o.StateDirectory, "journal.cursor"),
+                ParserOptions(Journal.JournalSource.StreamName, LogFormat.JournalJson), batcher.Add, m => JournalTrouble(logger, m)));
+        }
+        var names = string.Join(", ", sources.Select(s => s.Name));
+        Following(logger, names);
         var lastFlush = time.GetUtcNow();
         var nextRetry = DateTimeOffset.MinValue;
         try
@@ -61,14 +70,12 @@ public sealed partial class CollectorWorker(
                 var now = time.GetUtcNow();
                 if (batcher.Count >= o.Batch.MaxEvents || (now - lastFlush >= o.Batch.MaxDelay && (batcher.Count > 0 || read > 0)))
                 {
-                    var positions = sources.Select(s => s.SafePosition()).ToList();
+                    foreach (var source in sources)
+                        source.Capture();
                     foreach (var batch in batcher.Flush(o.Batch.MaxEvents))
                         nextRetry = await DeliverAsync(batch, spool, nextRetry, stop).ConfigureAwait(false);
-                    foreach (var position in positions)
-                    {
-                        if (position is not null)
-                            checkpoints.Save(position);
-                    }
+                    foreach (var source in sources)
+                        source.Commit();
                     lastFlush = now;
                 }
                 if (read == 0)
@@ -127,4 +134,10 @@ public sealed partial class CollectorWorker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Message}")]
     private static partial void CheckpointUnreadable(ILogger logger, string message);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "No /var/log/auth.log on this host (Debian 12+ without rsyslog): reading the journal instead")]
+    private static partial void JournalInstead(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "journal: {Message}")]
+    private static partial void JournalTrouble(ILogger logger, string message);
 }

@@ -8,22 +8,25 @@ namespace LogSentinel.Collector.Pipeline;
 /// One followed log file: its tailer and the parser of the file currently behind its name (a rotated-in file is a
 /// new stream, with a parser of its own).
 /// </summary>
-public sealed class FileSource : IDisposable
+public sealed class FileSource : ILogSource
 {
     private readonly FileTailer _tailer;
+    private readonly TailCheckpointStore _checkpoints;
+    private TailCheckpoint? _captured;
     private readonly Func<string, LogParserOptions> _parserOptions;
     private readonly Action<SecurityEvent> _onEvent;
     private LogParser? _parser;
     private FileIdentity? _identity;
 
-    public FileSource(FileTailer tailer, Func<string, LogParserOptions> parserOptions, Action<SecurityEvent> onEvent)
+    public FileSource(FileTailer tailer, TailCheckpointStore checkpoints, Func<string, LogParserOptions> parserOptions, Action<SecurityEvent> onEvent)
     {
         _tailer = tailer;
+        _checkpoints = checkpoints;
         _parserOptions = parserOptions;
         _onEvent = onEvent;
     }
 
-    public string Path => _tailer.Path;
+    public string Name => _tailer.Path;
 
     public long LinesRead { get; private set; }
 
@@ -53,6 +56,14 @@ public sealed class FileSource : IDisposable
         if (position is null || _parser is null || _identity != position.Identity)
             return position;
         return _parser.EarliestWaitingOffset is { } waiting && waiting < position.Offset ? position with { Offset = waiting } : position;
+    }
+
+    public void Capture() => _captured = SafePosition();
+
+    public void Commit()
+    {
+        if (_captured is not null)
+            _checkpoints.Save(_captured);
     }
 
     public void Dispose() => _tailer.Dispose();
