@@ -51,6 +51,10 @@ start_rabbitmq() {
 say "starting RabbitMQ"
 start_rabbitmq || { echo "RabbitMQ did not start"; echo "0 passed, 1 failed"; exit 1; }
 
+# The collector's GeoIP tests read the real CC0 country database, fetched from the npm registry (never committed).
+say "country database"
+bash scripts/install-geoip.sh "$root/.cache/geoip" || { echo "could not install the country database"; echo "0 passed, 1 failed"; exit 1; }
+
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "the .NET 10 SDK is required and not on PATH (it is not a Debian package; see README)"
   echo "0 passed, 1 failed"

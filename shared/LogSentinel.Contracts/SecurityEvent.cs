@@ -106,6 +106,24 @@ public sealed record SourceFields
 
     [JsonPropertyName("port")]
     public int? Port { get; init; }
+
+    /// <summary>Where the address is: its country (collector GeoIP), or what kind of non-public address it is.</summary>
+    [JsonPropertyName("geo")]
+    public GeoFields? Geo { get; init; }
+}
+
+public sealed record GeoFields
+{
+    /// <summary>ISO 3166-1 alpha-2 code of the address's country.</summary>
+    [JsonPropertyName("country_iso_code")]
+    public string? CountryIsoCode { get; init; }
+
+    [JsonPropertyName("country_name")]
+    public string? CountryName { get; init; }
+
+    /// <summary>For addresses that have no country: private, loopback, link-local, shared (CGNAT) or reserved.</summary>
+    [JsonPropertyName("name")]
+    public string? Name { get; init; }
 }
 
 public sealed record UserFields

@@ -34,6 +34,8 @@ public sealed class CollectorOptions
 
     public JournalOptions Journal { get; set; } = new();
 
+    public GeoIpOptions GeoIp { get; set; } = new();
+
     public BatchOptions Batch { get; set; } = new();
 
     public SpoolOptions Spool { get; set; } = new();
@@ -41,6 +43,12 @@ public sealed class CollectorOptions
     public PublishOptions Publish { get; set; } = new();
 
     public RabbitMqOptions RabbitMq { get; set; } = new();
+}
+
+public sealed class GeoIpOptions
+{
+    /// <summary>A MaxMind-format country database (scripts/install-geoip.sh fetches a CC0 one); empty or missing: no country.</summary>
+    public string? Database { get; set; } = "/var/lib/logsentinel/geoip/geo-whois-asn-country.mmdb";
 }
 
 public sealed class BatchOptions

@@ -31,6 +31,8 @@ public sealed partial class CollectorWorker(
         var checkpoints = new TailCheckpointStore(Path.Combine(o.StateDirectory, "checkpoints"));
         using var spool = new DiskSpool(Path.Combine(o.StateDirectory, "spool"), o.Spool.MaxBytes, onDamage: m => SpoolDamaged(logger, m));
         var batcher = new EventBatcher(o.Host);
+        using var geo = new GeoIp.GeoLocator(o.GeoIp.Database, m => GeoIpTrouble(logger, m));
+        void Add(SecurityEvent e) => batcher.Add(geo.Enrich(e));
         LogParserOptions ParserOptions(string path, LogFormat format) => new()
         {
             FilePath = path,
@@ -43,14 +45,14 @@ public sealed partial class CollectorWorker(
         foreach (var path in SourcePaths.Expand(o.Files))
         {
             var tailer = new FileTailer(path, checkpoints.Load(path, m => CheckpointUnreadable(logger, m)), o.StartAtEnd, o.RotationGrace);
-            sources.Add(new FileSource(tailer, checkpoints, file => ParserOptions(file, LogFormat.Auto), batcher.Add));
+            sources.Add(new FileSource(tailer, checkpoints, file => ParserOptions(file, LogFormat.Auto), Add));
         }
         if (Journal.JournalSource.ShouldRun(o.Journal, o.Files))
         {
             if (o.Journal.Mode == JournalMode.Auto)
                 JournalInstead(logger);
             sources.Add(new Journal.JournalSource(o.Journal, o.StartAtEnd, Path.Combine(o.StateDirectory, "journal.cursor"),
-                ParserOptions(Journal.JournalSource.StreamName, LogFormat.JournalJson), batcher.Add, m => JournalTrouble(logger, m)));
+                ParserOptions(Journal.JournalSource.StreamName, LogFormat.JournalJson), Add, m => JournalTrouble(logger, m)));
         }
         var names = string.Join(", ", sources.Select(s => s.Name));
         Following(logger, names);
@@ -137,6 +139,9 @@ public sealed partial class CollectorWorker(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "No /var/log/auth.log on this host (Debian 12+ without rsyslog): reading the journal instead")]
     private static partial void JournalInstead(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Message}")]
+    private static partial void GeoIpTrouble(ILogger logger, string message);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "journal: {Message}")]
     private static partial void JournalTrouble(ILogger logger, string message);
