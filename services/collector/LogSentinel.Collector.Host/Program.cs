@@ -5,5 +5,6 @@ var root = new RootCommand("LogSentinel collector: reads a host's auth, mail and
 {
     ParseCommand.Create(),
     RunCommand.Create(),
+    HealthCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

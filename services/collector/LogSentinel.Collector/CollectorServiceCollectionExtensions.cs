@@ -23,6 +23,7 @@ public static class CollectorServiceCollectionExtensions
             .Validate(o => o.Files.Count > 0, "Collector:Files names no file to follow")
             .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<Telemetry.CollectorMetrics>();
         services.AddSingleton<IBatchSink, BusBatchSink>();
         services.AddHostedService<CollectorWorker>();
         return services;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using LogSentinel.Collector.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using LogSentinel.ServiceDefaults;
 using Microsoft.Extensions.Hosting;
 
 namespace LogSentinel.Collector.Commands;
@@ -39,6 +40,7 @@ public static class RunCommand
         configure?.Invoke(builder.Configuration);
         builder.Services.AddCollector();
         builder.Services.AddCollectorRabbitMq();
+        builder.Services.AddLogSentinelTelemetry("logsentinel-collector", Telemetry.CollectorMetrics.MeterName);
         return builder.Build();
     }
 }

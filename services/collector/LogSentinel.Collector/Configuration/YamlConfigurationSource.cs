@@ -60,5 +60,13 @@ public sealed class YamlConfigurationProvider(YamlConfigurationSource source) : 
 public static class YamlConfigurationExtensions
 {
     public static IConfigurationBuilder AddYamlFile(this IConfigurationBuilder builder, string path, bool optional) =>
-        builder.Add(new YamlConfigurationSource { Path = path, Optional = optional, ReloadOnChange = false });
+        builder.Add(For(path, optional));
+
+    /// <summary>A source for an absolute or relative path (an absolute one gets a file provider on its own folder).</summary>
+    public static YamlConfigurationSource For(string path, bool optional)
+    {
+        var source = new YamlConfigurationSource { Path = path, Optional = optional, ReloadOnChange = false };
+        source.ResolveFileProvider();
+        return source;
+    }
 }

@@ -44,6 +44,8 @@ public sealed class JournalSource : ILogSource
 
     public string Name => "journal (" + string.Join(", ", _options.Identifiers) + ")";
 
+    public long LinesDropped => _parser.Stats.Skipped;
+
     /// <summary>Whether the journal is read at all: on, off, or in auto mode when no configured auth.log exists.</summary>
     public static bool ShouldRun(JournalOptions options, IEnumerable<string> files) => options.Mode switch
     {

@@ -21,6 +21,7 @@ public sealed partial class CollectorWorker(
     IOptions<CollectorOptions> options,
     IBatchSink sink,
     TimeProvider time,
+    Telemetry.CollectorMetrics metrics,
     ILogger<CollectorWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -58,6 +59,8 @@ public sealed partial class CollectorWorker(
         Following(logger, names);
         var lastFlush = time.GetUtcNow();
         var nextRetry = DateTimeOffset.MinValue;
+        var firstRead = DateTimeOffset.MaxValue;
+        long dropped = 0;
         try
         {
             while (!stop.IsCancellationRequested)
@@ -68,18 +71,32 @@ public sealed partial class CollectorWorker(
                 var read = 0;
                 foreach (var source in sources)
                     read += source.Poll(Math.Max(1, o.Batch.MaxEvents - batcher.Count));
-
                 var now = time.GetUtcNow();
+                if (read > 0)
+                {
+                    metrics.LinesRead.Add(read);
+                    if (firstRead == DateTimeOffset.MaxValue)
+                        firstRead = now;
+                }
+                var droppedNow = sources.Sum(s => s.LinesDropped);
+                if (droppedNow > dropped)
+                    metrics.LinesDropped.Add(droppedNow - dropped);
+                dropped = droppedNow;
+
                 if (batcher.Count >= o.Batch.MaxEvents || (now - lastFlush >= o.Batch.MaxDelay && (batcher.Count > 0 || read > 0)))
                 {
                     foreach (var source in sources)
                         source.Capture();
                     foreach (var batch in batcher.Flush(o.Batch.MaxEvents))
-                        nextRetry = await DeliverAsync(batch, spool, nextRetry, stop).ConfigureAwait(false);
+                        nextRetry = await DeliverAsync(batch, spool, nextRetry, firstRead, stop).ConfigureAwait(false);
                     foreach (var source in sources)
                         source.Commit();
                     lastFlush = now;
+                    firstRead = DateTimeOffset.MaxValue;
                 }
+                metrics.SpoolBytes = spool.Bytes;
+                metrics.SpoolBatches = spool.Count;
+                Telemetry.HealthFile.Write(o.StateDirectory, spool.IsEmpty ? "ok" : $"degraded: broker unreachable, {spool.Count} batches spooled", now);
                 if (read == 0)
                     await Task.Delay(o.PollInterval, time, stop).ConfigureAwait(false);
             }
@@ -96,11 +113,22 @@ public sealed partial class CollectorWorker(
     }
 
     /// <summary>Publishes the batch, or spools it (behind anything spooled before); waits while the spool is full.</summary>
-    private async Task<DateTimeOffset> DeliverAsync(SecurityEventBatch batch, DiskSpool spool, DateTimeOffset nextRetry, CancellationToken stop)
+    private async Task<DateTimeOffset> DeliverAsync(SecurityEventBatch batch, DiskSpool spool, DateTimeOffset nextRetry, DateTimeOffset firstRead,
+        CancellationToken stop)
     {
         var o = options.Value;
-        if (spool.IsEmpty && await sink.TryPublishAsync(batch, stop).ConfigureAwait(false))
-            return nextRetry;
+        if (spool.IsEmpty)
+        {
+            if (await sink.TryPublishAsync(batch, stop).ConfigureAwait(false))
+            {
+                metrics.EventsSent.Add(batch.Events.Count);
+                if (firstRead != DateTimeOffset.MaxValue)
+                    metrics.PublishLag.Record((time.GetUtcNow() - firstRead).TotalSeconds);
+                return nextRetry;
+            }
+            metrics.Errors.Add(1);
+        }
+        metrics.EventsSpooled.Add(batch.Events.Count);
         var bytes = JsonSerializer.SerializeToUtf8Bytes(batch, ContractsJsonContext.Default.SecurityEventBatch);
         while (!spool.TryAppend(bytes))
         {
@@ -119,8 +147,12 @@ public sealed partial class CollectorWorker(
         {
             var batch = JsonSerializer.Deserialize(bytes, ContractsJsonContext.Default.SecurityEventBatch)!;
             if (!await sink.TryPublishAsync(batch, stop).ConfigureAwait(false))
+            {
+                metrics.Errors.Add(1);
                 return false;
+            }
             spool.Acknowledge();
+            metrics.EventsSent.Add(batch.Events.Count);
         }
         return true;
     }

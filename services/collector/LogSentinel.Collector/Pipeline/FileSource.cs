@@ -30,6 +30,10 @@ public sealed class FileSource : ILogSource
 
     public long LinesRead { get; private set; }
 
+    public long LinesDropped => _tailer.Oversize + _droppedByFinishedParsers + (_parser?.Stats.Skipped ?? 0);
+
+    private long _droppedByFinishedParsers;
+
     /// <summary>Parses the lines available now, at most <paramref name="maxLines"/>; returns how many.</summary>
     public int Poll(int maxLines)
     {
@@ -38,7 +42,11 @@ public sealed class FileSource : ILogSource
             if (_identity != file.Identity)
             {
                 // The previous file is finished: what still waited in its parser is reported now.
-                _parser?.Flush();
+                if (_parser is not null)
+                {
+                    _parser.Flush();
+                    _droppedByFinishedParsers += _parser.Stats.Skipped;
+                }
                 _parser = new LogParser(_parserOptions(file.Path), _onEvent);
                 _identity = file.Identity;
             }

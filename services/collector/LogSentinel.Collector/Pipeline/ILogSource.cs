@@ -12,6 +12,9 @@ public interface ILogSource : IDisposable
     /// <summary>Parses the lines available now, at most <paramref name="maxLines"/>; returns how many.</summary>
     int Poll(int maxLines);
 
+    /// <summary>Lines skipped so far: no recognisable shape, or over the size limit.</summary>
+    long LinesDropped { get; }
+
     void Capture();
 
     void Commit();
