@@ -34,4 +34,24 @@ public class CollectorOptionsTests
     {
         Assert.Throws<OptionsValidationException>(() => Resolve(new() { ["Collector:Host"] = "" }));
     }
+
+    [Fact]
+    public void Should_load_the_shipped_default_configuration()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(dir!.FullName, "LogSentinel.sln")))
+            dir = dir.Parent;
+        var configuration = new ConfigurationBuilder()
+            .Add(Configuration.YamlConfigurationExtensions.For(Path.Combine(dir.FullName, "deploy", "collector", "collector.yaml"), optional: false))
+            .Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddCollector();
+        var options = services.BuildServiceProvider().GetRequiredService<IOptions<CollectorOptions>>().Value;
+        Assert.Equal(["/var/log/auth.log", "/var/log/mail.log", "/var/log/fail2ban.log"], options.Files);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), options.PollInterval);
+        Assert.Equal(JournalMode.Auto, options.Journal.Mode);
+        Assert.Equal(256L << 20, options.Spool.MaxBytes);
+        Assert.Equal("rabbitmq.example.internal", options.RabbitMq.Host);
+    }
 }

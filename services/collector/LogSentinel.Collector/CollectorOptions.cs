@@ -15,8 +15,20 @@ public sealed class CollectorOptions
     /// <summary>Time zone of timestamps written without one; empty means this machine's.</summary>
     public string? TimeZone { get; set; }
 
-    /// <summary>Log files to follow; a name may hold * and ? in its last part.</summary>
-    public List<string> Files { get; set; } = ["/var/log/auth.log", "/var/log/mail.log", "/var/log/fail2ban.log"];
+    /// <summary>Log files to follow; a name may hold * and ? in its last part. Empty: <see cref="DefaultFiles"/>.</summary>
+    /// <remarks>Lists start empty and get their defaults after binding: the binder appends to a list, it never replaces it.</remarks>
+    public List<string> Files { get; set; } = [];
+
+    public static readonly IReadOnlyList<string> DefaultFiles = ["/var/log/auth.log", "/var/log/mail.log", "/var/log/fail2ban.log"];
+
+    /// <summary>Fills the lists left empty by the configuration with their defaults.</summary>
+    public void ApplyDefaults()
+    {
+        if (Files.Count == 0)
+            Files.AddRange(DefaultFiles);
+        if (Journal.Identifiers.Count == 0)
+            Journal.Identifiers.AddRange(JournalOptions.DefaultIdentifiers);
+    }
 
     /// <summary>A file seen for the first time (no checkpoint) is read from its end, not its start.</summary>
     public bool StartAtEnd { get; set; } = true;
@@ -112,8 +124,10 @@ public sealed class JournalOptions
     [Required(AllowEmptyStrings = false)]
     public string Executable { get; set; } = "journalctl";
 
-    /// <summary>SYSLOG_IDENTIFIER values to read; the journal holds far more than security.</summary>
-    public List<string> Identifiers { get; set; } =
+    /// <summary>SYSLOG_IDENTIFIER values to read (empty: <see cref="DefaultIdentifiers"/>); the journal holds far more than security.</summary>
+    public List<string> Identifiers { get; set; } = [];
+
+    public static readonly IReadOnlyList<string> DefaultIdentifiers =
     [
         "sshd", "sshd-session", "sshd-auth", "dropbear", "sudo", "su", "login", "systemd-logind",
         "postfix/smtpd", "postfix/submission/smtpd", "postfix/smtps/smtpd", "postfix/postscreen", "postfix/anvil",

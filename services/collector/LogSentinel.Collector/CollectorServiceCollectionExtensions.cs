@@ -18,6 +18,7 @@ public static class CollectorServiceCollectionExtensions
     {
         services.AddOptions<CollectorOptions>()
             .BindConfiguration(CollectorOptions.Section)
+            .PostConfigure(o => o.ApplyDefaults())
             .ValidateDataAnnotations()
             .Validate(o => o.TimeZone is null or "" || TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _), "Collector:TimeZone is not a known time zone")
             .Validate(o => o.Files.Count > 0, "Collector:Files names no file to follow")

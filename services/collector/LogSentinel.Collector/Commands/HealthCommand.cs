@@ -24,6 +24,7 @@ public static class HealthCommand
                 .Build();
             var options = new CollectorOptions();
             configuration.GetSection(CollectorOptions.Section).Bind(options);
+            options.ApplyDefaults();
             var fresh = HealthFile.TryReadFresh(options.StateDirectory, TimeSpan.FromSeconds(result.GetValue(maxAge)), DateTimeOffset.UtcNow, out var status);
             Console.WriteLine(status);
             return fresh ? 0 : 1;
