@@ -215,10 +215,16 @@ public sealed class LogParser
     /// </summary>
     public void ReleaseStaleWaiting()
     {
+        // Stream time moves on by seconds: looking every ten seconds of it is plenty.
+        if (_lastTime - _lastRelease < TimeSpan.FromSeconds(10))
+            return;
+        _lastRelease = _lastTime;
         _ssh.DrainOlderThan(_lastTime - SshSessions.MaxAge, _evicted);
         if (_evicted.Count > 0)
             ReportEvicted();
     }
+
+    private DateTime _lastRelease = DateTime.MinValue;
 
     /// <summary>Reports events still waiting for an address (end of the stream): they keep their own lines.</summary>
     public void Flush()

@@ -67,7 +67,7 @@ public sealed class BatchOptions
 {
     /// <summary>A flush happens once this many events wait...</summary>
     [Range(1, 100_000)]
-    public int MaxEvents { get; set; } = 2000;
+    public int MaxEvents { get; set; } = 5000;
 
     /// <summary>...or once the oldest waiting event is this old.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]

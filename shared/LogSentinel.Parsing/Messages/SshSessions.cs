@@ -21,6 +21,7 @@ internal sealed class SshSessions
     public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(10);
 
     private Dictionary<SessionKey, SshSession> _current = new();
+    private int _pending;
     private Dictionary<SessionKey, SshSession> _previous = new();
 
     /// <summary>The address this connection's earlier lines gave, when recent enough.</summary>
@@ -44,6 +45,7 @@ internal sealed class SshSessions
         s.Seen = now;
         var waiting = s.Pending;
         s.Pending = null;
+        _pending -= waiting?.Count ?? 0;
         return waiting;
     }
 
@@ -55,6 +57,7 @@ internal sealed class SshSessions
         if (s.Pending.Count >= MaxPendingPerSession)
             return false;
         s.Pending.Add(pending);
+        _pending++;
         return true;
     }
 
@@ -65,7 +68,10 @@ internal sealed class SshSessions
         if (Unsafe.IsNullRef(ref s))
             return;
         if (s.Pending is not null)
+        {
             evicted.AddRange(s.Pending);
+            _pending -= s.Pending.Count;
+        }
         s.Pending = null;
         s.Address = null;
     }
@@ -81,12 +87,15 @@ internal sealed class SshSessions
                 into.AddRange(s.Pending);
         _previous.Clear();
         _current.Clear();
+        _pending = 0;
     }
 
     /// <summary>Offset of the earliest line one of whose events still waits, or null.</summary>
     public long? EarliestPendingOffset()
     {
         long? earliest = null;
+        if (_pending == 0)
+            return null;
         foreach (var map in (ReadOnlySpan<Dictionary<SessionKey, SshSession>>)[_previous, _current])
         {
             foreach (var s in map.Values)
@@ -106,22 +115,24 @@ internal sealed class SshSessions
     /// <summary>Hands over the waiting events of lines older than <paramref name="cutoff"/>: their connection will not name an address any more.</summary>
     public void DrainOlderThan(DateTime cutoff, List<PendingEvent> into)
     {
+        if (_pending == 0)
+            return;
         foreach (var map in (ReadOnlySpan<Dictionary<SessionKey, SshSession>>)[_previous, _current])
         {
-            foreach (var key in map.Keys.ToList())
+            foreach (var s in map.Values)
             {
-                ref var s = ref CollectionsMarshal.GetValueRefOrNullRef(map, key);
-                if (s.Pending is null)
+                // The list is the session's own (a reference): emptying it is enough; Remember clears it later.
+                if (s.Pending is not { Count: > 0 } pending)
                     continue;
-                s.Pending.RemoveAll(p =>
+                var before = into.Count;
+                pending.RemoveAll(p =>
                 {
                     if (p.Facts.Time >= cutoff)
                         return false;
                     into.Add(p);
                     return true;
                 });
-                if (s.Pending.Count == 0)
-                    s.Pending = null;
+                _pending -= into.Count - before;
             }
         }
     }
@@ -145,8 +156,13 @@ internal sealed class SshSessions
         if (_current.Count >= GenerationSize && !_current.ContainsKey(key))
         {
             foreach (var old in _previous.Values)
+            {
                 if (old.Pending is not null)
+                {
                     evicted.AddRange(old.Pending);
+                    _pending -= old.Pending.Count;
+                }
+            }
             (_previous, _current) = (_current, _previous);
             _current.Clear();
         }

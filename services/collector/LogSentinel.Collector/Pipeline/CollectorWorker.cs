@@ -61,11 +61,24 @@ public sealed partial class CollectorWorker(
         var nextRetry = DateTimeOffset.MinValue;
         var firstRead = DateTimeOffset.MaxValue;
         long dropped = 0;
+        // One flush is delivered while the next one is read and parsed; its checkpoints are committed once it is.
+        Task<DateTimeOffset>? delivering = null;
+        async Task Delivered()
+        {
+            if (delivering is null)
+                return;
+            nextRetry = await delivering.ConfigureAwait(false);
+            delivering = null;
+            foreach (var source in sources)
+                source.Commit();
+        }
         try
         {
             while (!stop.IsCancellationRequested)
             {
-                if (!spool.IsEmpty && time.GetUtcNow() >= nextRetry && !await DrainAsync(spool, stop).ConfigureAwait(false))
+                if (delivering is { IsCompleted: true })
+                    await Delivered().ConfigureAwait(false);
+                if (delivering is null && !spool.IsEmpty && time.GetUtcNow() >= nextRetry && !await DrainAsync(spool, stop).ConfigureAwait(false))
                     nextRetry = time.GetUtcNow() + o.Publish.RetryInterval;
 
                 var read = 0;
@@ -85,12 +98,10 @@ public sealed partial class CollectorWorker(
 
                 if (batcher.Count >= o.Batch.MaxEvents || (now - lastFlush >= o.Batch.MaxDelay && (batcher.Count > 0 || read > 0)))
                 {
+                    await Delivered().ConfigureAwait(false);
                     foreach (var source in sources)
                         source.Capture();
-                    foreach (var batch in batcher.Flush(o.Batch.MaxEvents))
-                        nextRetry = await DeliverAsync(batch, spool, nextRetry, firstRead, stop).ConfigureAwait(false);
-                    foreach (var source in sources)
-                        source.Commit();
+                    delivering = DeliverAsync(batcher.Flush(o.Batch.MaxEvents), spool, nextRetry, firstRead, stop);
                     lastFlush = now;
                     firstRead = DateTimeOffset.MaxValue;
                 }
@@ -107,37 +118,66 @@ public sealed partial class CollectorWorker(
         }
         finally
         {
+            // The spool must not close under a delivery still running; a delivery that finished is committed, one cut short is not.
+            if (delivering is not null)
+            {
+                try
+                {
+                    await delivering.ConfigureAwait(false);
+                    foreach (var source in sources)
+                        source.Commit();
+                }
+                catch (OperationCanceledException)
+                {
+                    // Its lines are read again next time.
+                }
+            }
             foreach (var source in sources)
                 source.Dispose();
         }
     }
 
-    /// <summary>Publishes the batch, or spools it (behind anything spooled before); waits while the spool is full.</summary>
-    private async Task<DateTimeOffset> DeliverAsync(SecurityEventBatch batch, DiskSpool spool, DateTimeOffset nextRetry, DateTimeOffset firstRead,
+    /// <summary>
+    /// Publishes a flush's batches (one per partition) at once, or spools them behind anything spooled before; a batch
+    /// whose publish fails is spooled. Waits while the spool is full.
+    /// </summary>
+    private async Task<DateTimeOffset> DeliverAsync(List<SecurityEventBatch> batches, DiskSpool spool, DateTimeOffset nextRetry, DateTimeOffset firstRead,
         CancellationToken stop)
     {
         var o = options.Value;
-        if (spool.IsEmpty)
+        var unsent = batches;
+        if (spool.IsEmpty && batches.Count > 0)
         {
-            if (await sink.TryPublishAsync(batch, stop).ConfigureAwait(false))
+            var published = await Task.WhenAll(batches.Select(b => sink.TryPublishAsync(b, stop))).ConfigureAwait(false);
+            unsent = [];
+            for (var i = 0; i < batches.Count; i++)
             {
-                metrics.EventsSent.Add(batch.Events.Count);
-                if (firstRead != DateTimeOffset.MaxValue)
-                    metrics.PublishLag.Record((time.GetUtcNow() - firstRead).TotalSeconds);
-                return nextRetry;
+                if (published[i])
+                    metrics.EventsSent.Add(batches[i].Events.Count);
+                else
+                {
+                    metrics.Errors.Add(1);
+                    unsent.Add(batches[i]);
+                }
             }
-            metrics.Errors.Add(1);
+            if (firstRead != DateTimeOffset.MaxValue && unsent.Count < batches.Count)
+                metrics.PublishLag.Record((time.GetUtcNow() - firstRead).TotalSeconds);
         }
-        metrics.EventsSpooled.Add(batch.Events.Count);
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(batch, ContractsJsonContext.Default.SecurityEventBatch);
-        while (!spool.TryAppend(bytes))
+        foreach (var batch in unsent)
         {
-            // Full: make room by publishing the oldest, or wait for the broker; reading waits meanwhile.
-            SpoolFull(logger, spool.Bytes);
-            if (!await DrainAsync(spool, stop).ConfigureAwait(false))
-                await Task.Delay(o.Publish.RetryInterval, time, stop).ConfigureAwait(false);
+            metrics.EventsSpooled.Add(batch.Events.Count);
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(batch, ContractsJsonContext.Default.SecurityEventBatch);
+            while (!spool.TryAppend(bytes))
+            {
+                // Full: make room by publishing the oldest, or wait for the broker; reading waits meanwhile.
+                SpoolFull(logger, spool.Bytes);
+                if (!await DrainAsync(spool, stop).ConfigureAwait(false))
+                    await Task.Delay(o.Publish.RetryInterval, time, stop).ConfigureAwait(false);
+            }
+            if (spool.Count == 1)
+                nextRetry = time.GetUtcNow() + o.Publish.RetryInterval;
         }
-        return spool.Count == 1 ? time.GetUtcNow() + o.Publish.RetryInterval : nextRetry;
+        return nextRetry;
     }
 
     /// <summary>Publishes spooled batches in order until the spool is empty (true) or a publish fails (false).</summary>
