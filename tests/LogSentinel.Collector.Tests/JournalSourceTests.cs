@@ -104,6 +104,17 @@ public sealed class JournalSourceTests : IDisposable
     }
 
     [Fact]
+    public void Should_read_entries_of_the_listed_identifiers_or_units()
+    {
+        var options = new JournalOptions { Identifiers = ["sshd", "sudo"], Units = ["ssh", "postfix@-.service"] };
+        Assert.Equal(
+            ["--follow", "--output=json", "--no-pager", "--lines=0", "SYSLOG_IDENTIFIER=sshd", "SYSLOG_IDENTIFIER=sudo", "+",
+             "_SYSTEMD_UNIT=ssh.service", "_SYSTEMD_UNIT=postfix@-.service"],
+            JournalSource.Arguments(options, cursor: null, startAtEnd: true));
+        Assert.DoesNotContain("+", JournalSource.Arguments(new JournalOptions { Units = ["ssh"] }, "c", startAtEnd: true));
+    }
+
+    [Fact]
     public void Should_read_the_journal_in_auto_mode_only_without_auth_log()
     {
         var auth = Path.Combine(_dir, "auth.log");

@@ -127,6 +127,12 @@ public sealed class JournalOptions
     /// <summary>SYSLOG_IDENTIFIER values to read (empty: <see cref="DefaultIdentifiers"/>); the journal holds far more than security.</summary>
     public List<string> Identifiers { get; set; } = [];
 
+    /// <summary>
+    /// Systemd units whose entries are read as well, whatever their identifier ("ssh" means ssh.service): for programs
+    /// that log under a name of their own. Empty by default: the identifiers cover Debian's daemons.
+    /// </summary>
+    public List<string> Units { get; set; } = [];
+
     public static readonly IReadOnlyList<string> DefaultIdentifiers =
     [
         "sshd", "sshd-session", "sshd-auth", "dropbear", "sudo", "su", "login", "systemd-logind",

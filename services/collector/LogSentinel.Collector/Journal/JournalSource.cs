@@ -42,7 +42,7 @@ public sealed class JournalSource : ILogSource
         _reader = Task.Run(() => ReadAsync(string.IsNullOrEmpty(cursor) ? null : cursor, startAtEnd, _stop.Token));
     }
 
-    public string Name => "journal (" + string.Join(", ", _options.Identifiers) + ")";
+    public string Name => "journal (" + string.Join(", ", _options.Identifiers.Concat(_options.Units)) + ")";
 
     public long LinesDropped => _parser.Stats.Skipped;
 
@@ -54,7 +54,11 @@ public sealed class JournalSource : ILogSource
         _ => !files.Any(f => Path.GetFileName(f) == "auth.log" && File.Exists(f)),
     };
 
-    /// <summary>The arguments journalctl gets: follow, JSON, where to start, and which programs.</summary>
+    /// <summary>
+    /// The arguments journalctl gets: follow, JSON, where to start, and which programs. Matches on one field are ORed
+    /// by journalctl, matches on different fields ANDed unless "+" separates them: an entry is read when its
+    /// identifier or its unit is listed.
+    /// </summary>
     public static List<string> Arguments(JournalOptions options, string? cursor, bool startAtEnd)
     {
         var args = new List<string> { "--follow", "--output=json", "--no-pager" };
@@ -63,6 +67,9 @@ public sealed class JournalSource : ILogSource
         else
             args.Add(startAtEnd ? "--lines=0" : "--lines=all");
         args.AddRange(options.Identifiers.Select(i => "SYSLOG_IDENTIFIER=" + i));
+        if (options.Identifiers.Count > 0 && options.Units.Count > 0)
+            args.Add("+");
+        args.AddRange(options.Units.Select(u => "_SYSTEMD_UNIT=" + (u.Contains('.', StringComparison.Ordinal) ? u : u + ".service")));
         return args;
     }
 
