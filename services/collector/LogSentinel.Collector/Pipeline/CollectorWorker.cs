@@ -24,6 +24,12 @@ public sealed partial class CollectorWorker(
     Telemetry.CollectorMetrics metrics,
     ILogger<CollectorWorker> logger) : BackgroundService
 {
+    /// <summary>
+    /// The health file is rewritten when its status changes and at least this often: a round can last a few
+    /// milliseconds under load, and a file replaced on every round is I/O the health check does not need.
+    /// </summary>
+    private static readonly TimeSpan HealthRefresh = TimeSpan.FromSeconds(1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var stop = stoppingToken;
@@ -61,6 +67,8 @@ public sealed partial class CollectorWorker(
         var nextRetry = DateTimeOffset.MinValue;
         var firstRead = DateTimeOffset.MaxValue;
         long dropped = 0;
+        string? lastHealth = null;
+        var lastHealthWrite = DateTimeOffset.MinValue;
         // One flush is delivered while the next one is read and parsed; its checkpoints are committed once it is.
         Task<DateTimeOffset>? delivering = null;
         async Task Delivered()
@@ -107,7 +115,13 @@ public sealed partial class CollectorWorker(
                 }
                 metrics.SpoolBytes = spool.Bytes;
                 metrics.SpoolBatches = spool.Count;
-                Telemetry.HealthFile.Write(o.StateDirectory, spool.IsEmpty ? "ok" : $"degraded: broker unreachable, {spool.Count} batches spooled", now);
+                var health = spool.IsEmpty ? "ok" : $"degraded: broker unreachable, {spool.Count} batches spooled";
+                if (health != lastHealth || now - lastHealthWrite >= HealthRefresh)
+                {
+                    Telemetry.HealthFile.Write(o.StateDirectory, health, now);
+                    lastHealth = health;
+                    lastHealthWrite = now;
+                }
                 if (read == 0)
                     await Task.Delay(o.PollInterval, time, stop).ConfigureAwait(false);
             }

@@ -3,8 +3,9 @@ using System.Globalization;
 namespace LogSentinel.Collector.Telemetry;
 
 /// <summary>
-/// A small file the worker rewrites on every round: "ok" or "degraded: reason", and the time. A container
-/// HEALTHCHECK or systemd checks it with `logsentinel-collector health`: stale means the worker is stuck or dead.
+/// A small file the worker rewrites when its status changes and every second: "ok" or "degraded: reason", and the
+/// time. A container HEALTHCHECK or systemd checks it with `logsentinel-collector health`: stale means the worker is
+/// stuck or dead.
 /// </summary>
 public static class HealthFile
 {
