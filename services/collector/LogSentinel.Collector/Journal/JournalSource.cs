@@ -29,6 +29,7 @@ public sealed class JournalSource : ILogSource
     private readonly Task _reader;
     private readonly Queue<(long SeqNum, string Cursor)> _recent = new();
     private string? _captured;
+    private string? _committed;
     private Process? _process;
 
     public JournalSource(JournalOptions options, bool startAtEnd, string cursorFile, LogParserOptions parserOptions,
@@ -104,11 +105,12 @@ public sealed class JournalSource : ILogSource
 
     public void Commit()
     {
-        if (_captured is null)
+        if (_captured is null || _captured == _committed)
             return;
         var temporary = _cursorFile + ".tmp";
         File.WriteAllText(temporary, _captured);
         File.Move(temporary, _cursorFile, overwrite: true);
+        _committed = _captured;
     }
 
     private async Task ReadAsync(string? cursor, bool startAtEnd, CancellationToken stop)

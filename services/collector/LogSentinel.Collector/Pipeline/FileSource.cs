@@ -13,6 +13,7 @@ public sealed class FileSource : ILogSource
     private readonly FileTailer _tailer;
     private readonly TailCheckpointStore _checkpoints;
     private TailCheckpoint? _captured;
+    private TailCheckpoint? _committed;
     private readonly Func<string, LogParserOptions> _parserOptions;
     private readonly Action<SecurityEvent> _onEvent;
     private LogParser? _parser;
@@ -27,8 +28,6 @@ public sealed class FileSource : ILogSource
     }
 
     public string Name => _tailer.Path;
-
-    public long LinesRead { get; private set; }
 
     public long LinesDropped => _tailer.Oversize + _droppedByFinishedParsers + (_parser?.Stats.Skipped ?? 0);
 
@@ -52,7 +51,6 @@ public sealed class FileSource : ILogSource
             }
             _parser!.ParseLine(line, offset);
         }, maxLines: maxLines);
-        LinesRead += n;
         _parser?.ReleaseStaleWaiting();
         return n;
     }
@@ -68,10 +66,13 @@ public sealed class FileSource : ILogSource
 
     public void Capture() => _captured = SafePosition();
 
+    /// <summary>Saves the captured position; a position already saved is not written (and flushed to disk) again.</summary>
     public void Commit()
     {
-        if (_captured is not null)
-            _checkpoints.Save(_captured);
+        if (_captured is null || _captured == _committed)
+            return;
+        _checkpoints.Save(_captured);
+        _committed = _captured;
     }
 
     public void Dispose() => _tailer.Dispose();
