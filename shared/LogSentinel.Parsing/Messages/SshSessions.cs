@@ -153,7 +153,8 @@ internal sealed class SshSessions
     private ref SshSession GetOrAdd(string host, int pid, List<PendingEvent> evicted)
     {
         var key = new SessionKey(host, pid);
-        if (_current.Count >= GenerationSize && !_current.ContainsKey(key))
+        // Rotate only for a connection in neither generation: one of the older generation moves to the newer below.
+        if (_current.Count >= GenerationSize && !_current.ContainsKey(key) && !_previous.ContainsKey(key))
         {
             foreach (var old in _previous.Values)
             {
