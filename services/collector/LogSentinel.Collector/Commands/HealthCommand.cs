@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LogSentinel.Collector.Configuration;
 using LogSentinel.Collector.Telemetry;
 using Microsoft.Extensions.Configuration;
 
@@ -19,12 +20,11 @@ public static class HealthCommand
         {
             var path = result.GetValue(config);
             var configuration = new ConfigurationBuilder()
-                .Add(Configuration.YamlConfigurationExtensions.For(Path.GetFullPath(path ?? RunCommand.DefaultConfig), optional: path is null))
+                .AddYamlFile(Path.GetFullPath(path ?? RunCommand.DefaultConfig), optional: path is null)
                 .AddEnvironmentVariables()
                 .Build();
             var options = new CollectorOptions();
             configuration.GetSection(CollectorOptions.Section).Bind(options);
-            options.ApplyDefaults();
             var fresh = HealthFile.TryReadFresh(options.StateDirectory, TimeSpan.FromSeconds(result.GetValue(maxAge)), DateTimeOffset.UtcNow, out var status);
             Console.WriteLine(status);
             return fresh ? 0 : 1;

@@ -42,7 +42,6 @@ public sealed unsafe class MaxMindDatabase : IDisposable
         _nodeCount = checked((int)Convert.ToInt64(metadata["node_count"], System.Globalization.CultureInfo.InvariantCulture));
         _recordSize = Convert.ToInt32(metadata["record_size"], System.Globalization.CultureInfo.InvariantCulture);
         _ipVersion = Convert.ToInt32(metadata["ip_version"], System.Globalization.CultureInfo.InvariantCulture);
-        DatabaseType = metadata.TryGetValue("database_type", out var type) ? type as string ?? "" : "";
         if (_recordSize is not (24 or 28 or 32))
             throw new InvalidDataException($"{path}: record size {_recordSize} is not one of 24, 28, 32");
         _treeSize = (long)_nodeCount * _recordSize / 4;
@@ -58,8 +57,6 @@ public sealed unsafe class MaxMindDatabase : IDisposable
             _ipv4Start = node;
         }
     }
-
-    public string DatabaseType { get; }
 
     private ReadOnlySpan<byte> Bytes => new(_base, checked((int)_length));
 

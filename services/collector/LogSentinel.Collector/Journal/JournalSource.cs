@@ -24,7 +24,9 @@ public sealed class JournalSource : ILogSource
     private readonly string _cursorFile;
     private readonly Action<string> _onTrouble;
     private readonly LogParser _parser;
-    private readonly Channel<byte[]> _lines = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(MaxQueued) { SingleReader = true, SingleWriter = true });
+    // Each entry travels with its cursor, read out of the JSON once by the reader task.
+    private readonly Channel<(byte[] Line, string? Cursor)> _lines =
+        Channel.CreateBounded<(byte[] Line, string? Cursor)>(new BoundedChannelOptions(MaxQueued) { SingleReader = true, SingleWriter = true });
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _reader;
     private readonly Queue<(long SeqNum, string Cursor)> _recent = new();
@@ -77,9 +79,9 @@ public sealed class JournalSource : ILogSource
     public int Poll(int maxLines)
     {
         var n = 0;
-        while (n < maxLines && _lines.Reader.TryRead(out var line))
+        while (n < maxLines && _lines.Reader.TryRead(out var entry))
         {
-            var cursor = CursorOf(line);
+            var (line, cursor) = entry;
             var seqNum = cursor is null ? -1 : SeqNumOf(cursor);
             _parser.ParseLine(line, Math.Max(seqNum, 0));
             if (cursor is not null)
@@ -107,9 +109,7 @@ public sealed class JournalSource : ILogSource
     {
         if (_captured is null || _captured == _committed)
             return;
-        var temporary = _cursorFile + ".tmp";
-        File.WriteAllText(temporary, _captured);
-        File.Move(temporary, _cursorFile, overwrite: true);
+        AtomicFile.Write(_cursorFile, _captured, flushToDisk: false);
         _committed = _captured;
     }
 
@@ -133,8 +133,9 @@ public sealed class JournalSource : ILogSource
                 while (await process.StandardOutput.ReadLineAsync(stop).ConfigureAwait(false) is { } text)
                 {
                     var line = Encoding.UTF8.GetBytes(text);
-                    await _lines.Writer.WriteAsync(line, stop).ConfigureAwait(false);
-                    cursor = CursorOf(line) ?? cursor;
+                    var lineCursor = CursorOf(line);
+                    await _lines.Writer.WriteAsync((line, lineCursor), stop).ConfigureAwait(false);
+                    cursor = lineCursor ?? cursor;
                 }
                 await process.WaitForExitAsync(stop).ConfigureAwait(false);
                 _onTrouble($"{_options.Executable} exited with {process.ExitCode}; starting it again");

@@ -148,7 +148,6 @@ public sealed class DiskSpool : IDisposable
         }
         _writeSegment = _segments.Keys.Last();
         _writer = new FileStream(SegmentPath(_writeSegment), FileMode.Open, FileAccess.Write, FileShare.Read);
-        _writer.SetLength(_segments[_writeSegment].Length);
         _writer.Seek(0, SeekOrigin.End);
     }
 
@@ -182,7 +181,6 @@ public sealed class DiskSpool : IDisposable
             onDamage?.Invoke($"{file}: {stream.Length - offset} bytes after offset {offset} are not a whole record; dropped");
             stream.SetLength(offset);
         }
-        segment.Length = offset;
         return segment;
     }
 
@@ -243,9 +241,7 @@ public sealed class DiskSpool : IDisposable
 
     private void SavePosition()
     {
-        var temporary = _positionFile + ".tmp";
-        File.WriteAllText(temporary, string.Create(CultureInfo.InvariantCulture, $"{_readSegment} {_readIndex}"));
-        File.Move(temporary, _positionFile, overwrite: true);
+        AtomicFile.Write(_positionFile, string.Create(CultureInfo.InvariantCulture, $"{_readSegment} {_readIndex}"), flushToDisk: false);
     }
 
     private string SegmentPath(long number) => Path.Combine(_directory, $"{SegmentPrefix}{number:D12}{SegmentSuffix}");
@@ -256,7 +252,5 @@ public sealed class DiskSpool : IDisposable
     {
         /// <summary>Sizes (header included) of the records, in order.</summary>
         public List<int> Records { get; } = [];
-
-        public long Length { get; set; }
     }
 }

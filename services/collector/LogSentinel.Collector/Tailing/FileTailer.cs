@@ -40,7 +40,7 @@ public sealed class FileTailer : IDisposable
     public long Oversize { get; private set; }
 
     /// <summary>Where reading stands: just after the last complete line handed over (null before the file was first seen).</summary>
-    public TailCheckpoint? Position => _current?.Checkpoint(_path) ?? _resume;
+    public TailCheckpoint? Position => _current?.Checkpoint() ?? _resume;
 
     /// <summary>Hands over the complete lines available now (at most <paramref name="maxLines"/>), following rotation and truncation; returns how many.</summary>
     public int Poll(LineHandler onLine, DateTime? now = null, int maxLines = int.MaxValue)
@@ -237,13 +237,13 @@ public sealed class FileTailer : IDisposable
             _fingerprint = FileFingerprint.Of(Handle);
         }
 
-        public TailCheckpoint Checkpoint(string path)
+        public TailCheckpoint Checkpoint()
         {
             if (_fingerprint.Length < FileFingerprint.MaxLength && Length() > _fingerprint.Length)
                 _fingerprint = FileFingerprint.Of(Handle);
             return new TailCheckpoint
             {
-                Path = path,
+                Path = Tailed.Path,
                 Device = Tailed.Identity.Device,
                 Inode = Tailed.Identity.Inode,
                 Offset = LineStart,

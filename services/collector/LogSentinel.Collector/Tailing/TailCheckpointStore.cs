@@ -38,14 +38,8 @@ public sealed class TailCheckpointStore
 
     public void Save(TailCheckpoint checkpoint)
     {
-        var file = FileFor(checkpoint.Path);
-        var temporary = file + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            JsonSerializer.Serialize(stream, checkpoint, TailJsonContext.Default.TailCheckpoint);
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temporary, file, overwrite: true);
+        AtomicFile.Write(FileFor(checkpoint.Path), JsonSerializer.SerializeToUtf8Bytes(checkpoint, TailJsonContext.Default.TailCheckpoint),
+            flushToDisk: true);
     }
 
     private string FileFor(string path)

@@ -13,10 +13,7 @@ public static class HealthFile
 
     public static void Write(string stateDirectory, string status, DateTimeOffset now)
     {
-        var path = PathIn(stateDirectory);
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, string.Create(CultureInfo.InvariantCulture, $"{now:O} {status}\n"));
-        File.Move(temporary, path, overwrite: true);
+        AtomicFile.Write(PathIn(stateDirectory), string.Create(CultureInfo.InvariantCulture, $"{now:O} {status}\n"), flushToDisk: false);
     }
 
     /// <summary>The status written, if the file was written less than <paramref name="maxAge"/> ago.</summary>
