@@ -7,8 +7,8 @@ namespace LogSentinel.Parsing;
 
 /// <summary>
 /// Events a <see cref="LogParser"/> found, kept as drafts over a private copy of their lines, to be turned into
-/// <see cref="SecurityEvent"/>s later on another thread with <see cref="Build"/>: the parser never waits for
-/// object building or serialisation. Batches are recycled; one batch is only ever used by one thread at a time.
+/// JSON later on another thread with <see cref="WriteJsonLines"/>: the parser never waits for serialisation.
+/// Batches are recycled; one batch is only ever used by one thread at a time.
 /// </summary>
 public sealed class EventBatch
 {
@@ -31,23 +31,9 @@ public sealed class EventBatch
     /// <summary>No room for another line's events.</summary>
     public bool IsFull => Count + 64 >= _entries.Length || _arenaUsed + FieldLimits.Line > _arena.Length && _arenaUsed > 0;
 
-    /// <summary>Turns every draft into an event, in order, and empties the batch.</summary>
-    public void Build(Action<SecurityEvent> onEvent)
-    {
-        var hashes = new LineHashes();
-        for (var i = 0; i < Count; i++)
-        {
-            ref var e = ref _entries[i];
-            var text = e.TextLength < 0 ? default : _arena.AsSpan(e.TextStart, e.TextLength);
-            onEvent(_factory!.Build(hashes.Complete(e.Facts, text, e.TextStart), e.Draft, text, e.Index));
-            e = default;
-        }
-        Clear();
-    }
-
     /// <summary>
     /// Writes every event as one line of JSON (the same bytes System.Text.Json writes for the
-    /// <see cref="SecurityEvent"/> that <see cref="Build"/> would make) and empties the batch.
+    /// <see cref="SecurityEvent"/> the parser would have built) and empties the batch.
     /// </summary>
     public void WriteJsonLines(IBufferWriter<byte> output)
     {

@@ -38,9 +38,7 @@ internal sealed class EventFactory
         _streamKey = EventIds.StreamKey(collectorHost, filePath);
         _filePath = filePath;
         _file = new LogFileFields { Path = _filePath };
-        _pathJson = System.Text.Json.JsonEncodedText.Encode(filePath).EncodedUtf8Bytes.ToArray() is var p
-            ? [(byte)'"', .. p, (byte)'"']
-            : [];
+        _pathJson = JsonText.Quote(filePath);
     }
 
     public SecurityEvent Build(in LineFacts line, in EventDraft d, ReadOnlySpan<byte> text, int index)
@@ -114,25 +112,15 @@ internal sealed class EventFactory
         if (Resolve(d.Address, text, FieldLimits.Address, out var address, out var addressText))
         {
             w.Raw(",\"source\":{\"address\":"u8);
-            if (addressText is not null)
-                w.String(addressText);
-            else
-                w.String(address);
+            Value(ref w, address, addressText);
             var ip = addressText is not null ? CanonicalIp(addressText) : CanonicalIp(address);
             if (ip is not null)
             {
                 w.Raw(",\"ip\":"u8);
                 if (ReferenceEquals(ip, SameAsWritten))
-                {
-                    if (addressText is not null)
-                        w.String(addressText);
-                    else
-                        w.String(address);
-                }
+                    Value(ref w, address, addressText);
                 else
-                {
                     w.String(ip);
-                }
             }
             if (d.Port is >= 0 and <= 65535)
             {

@@ -41,8 +41,8 @@ public sealed class LogParser
 
     /// <summary>
     /// Events are collected into <paramref name="batch"/>; when it fills up it is handed to
-    /// <paramref name="onBatchFull"/>, which returns an empty batch to go on with. The caller builds the events
-    /// with <see cref="EventBatch.Build"/>, typically on another thread; call <see cref="Flush"/> at the end and
+    /// <paramref name="onBatchFull"/>, which returns an empty batch to go on with. The caller writes the events
+    /// with <see cref="EventBatch.WriteJsonLines"/>, typically on another thread; call <see cref="Flush"/> at the end and
     /// hand over the last batch (<see cref="CurrentBatch"/>) too.
     /// </summary>
     public LogParser(LogParserOptions options, EventBatch batch, Func<EventBatch, EventBatch> onBatchFull)
