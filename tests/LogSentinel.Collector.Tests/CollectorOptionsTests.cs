@@ -42,7 +42,7 @@ public class CollectorOptionsTests
         while (!File.Exists(Path.Combine(dir!.FullName, "LogSentinel.sln")))
             dir = dir.Parent;
         var configuration = new ConfigurationBuilder()
-            .Add(Configuration.YamlConfigurationExtensions.For(Path.Combine(dir.FullName, "deploy", "collector", "collector.yaml"), optional: false))
+            .Add(LogSentinel.ServiceDefaults.YamlConfigurationExtensions.For(Path.Combine(dir.FullName, "deploy", "collector", "collector.yaml"), optional: false))
             .Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);

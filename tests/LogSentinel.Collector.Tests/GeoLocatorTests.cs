@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using LogSentinel.Collector.GeoIp;
+using LogSentinel.GeoIp;
 
 namespace LogSentinel.Collector.Tests;
 

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using LogSentinel.ServiceDefaults;
 
 namespace LogSentinel.Collector;
 
@@ -90,22 +91,6 @@ public sealed class PublishOptions
     /// <summary>While the broker is unreachable, how often to try the oldest spooled batch again.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(2);
-}
-
-public sealed class RabbitMqOptions
-{
-    [Required(AllowEmptyStrings = false)]
-    public string Host { get; set; } = "localhost";
-
-    [Range(1, 65535)]
-    public int Port { get; set; } = 5672;
-
-    public string VirtualHost { get; set; } = "/";
-
-    /// <summary>From the configuration file or, better, the environment (Collector__RabbitMq__Username); examples only in the repository.</summary>
-    public string Username { get; set; } = "guest";
-
-    public string Password { get; set; } = "guest";
 }
 
 public enum JournalMode

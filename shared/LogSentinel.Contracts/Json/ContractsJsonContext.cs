@@ -9,4 +9,7 @@ namespace LogSentinel.Contracts.Json;
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(SecurityEvent))]
 [JsonSerializable(typeof(SecurityEventBatch))]
+[JsonSerializable(typeof(KeyedEventBatch))]
+[JsonSerializable(typeof(AlertRaised))]
+[JsonSerializable(typeof(IReadOnlyList<AlertRaised>))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using LogSentinel.Collector.Configuration;
+using LogSentinel.ServiceDefaults;
 using LogSentinel.Collector.Telemetry;
 using Microsoft.Extensions.Configuration;
 

@@ -1,8 +1,7 @@
 using System.CommandLine;
-using LogSentinel.Collector.Configuration;
+using LogSentinel.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using LogSentinel.ServiceDefaults;
 using Microsoft.Extensions.Hosting;
 
 namespace LogSentinel.Collector.Commands;

@@ -38,7 +38,7 @@ public sealed partial class CollectorWorker(
         var checkpoints = new TailCheckpointStore(Path.Combine(o.StateDirectory, "checkpoints"));
         using var spool = new DiskSpool(Path.Combine(o.StateDirectory, "spool"), o.Spool.MaxBytes, onDamage: m => SpoolDamaged(logger, m));
         var batcher = new EventBatcher(o.Host);
-        using var geo = new GeoIp.GeoLocator(o.GeoIp.Database, m => GeoIpTrouble(logger, m));
+        using var geo = new LogSentinel.GeoIp.GeoLocator(o.GeoIp.Database, m => GeoIpTrouble(logger, m));
         void Add(SecurityEvent e) => batcher.Add(geo.Enrich(e));
         LogParserOptions ParserOptions(string path, LogFormat format) => new()
         {

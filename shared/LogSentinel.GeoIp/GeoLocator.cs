@@ -1,7 +1,7 @@
 using System.Net;
 using LogSentinel.Contracts;
 
-namespace LogSentinel.Collector.GeoIp;
+namespace LogSentinel.GeoIp;
 
 /// <summary>
 /// Adds source.geo to events: the country of a public address from a MaxMind-format country database (MaxMind's

@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace LogSentinel.Collector.GeoIp;
+namespace LogSentinel.GeoIp;
 
 /// <summary>
 /// Reads a MaxMind DB (.mmdb, format 2.0: binary search tree over address bits, then a data section of typed

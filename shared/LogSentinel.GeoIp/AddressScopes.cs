@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace LogSentinel.Collector.GeoIp;
+namespace LogSentinel.GeoIp;
 
 /// <summary>Addresses no country owns (RFC 1918, RFC 6598, RFC 5737, RFC 4193, loopback, link-local, multicast...), by name.</summary>
 public static class AddressScopes

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using YamlDotNet.RepresentationModel;
 
-namespace LogSentinel.Collector.Configuration;
+namespace LogSentinel.ServiceDefaults;
 
 /// <summary>
 /// A YAML file as configuration: mappings become sections, sequences become indexed children (Files:0, Files:1),

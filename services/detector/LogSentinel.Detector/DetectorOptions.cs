@@ -1,0 +1,47 @@
+using System.ComponentModel.DataAnnotations;
+using LogSentinel.ServiceDefaults;
+
+namespace LogSentinel.Detector;
+
+/// <summary>Detector settings, bound from the "Detector" configuration section (YAML file and environment).</summary>
+public sealed class DetectorOptions
+{
+    public const string Section = "Detector";
+
+    /// <summary>A rule file, or a folder whose *.yaml / *.yml files are all loaded.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string Rules { get; set; } = "/etc/logsentinel/rules";
+
+    /// <summary>How often the rule files are checked for changes (a changed, valid set replaces the running one).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
+    public TimeSpan ReloadInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long an event waits for earlier events that are still on their way (arrival time). Longer tolerates more
+    /// reordering between queues; it is also the floor of the line-to-alert latency.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan Lateness { get; set; } = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>Events held for reordering at most; beyond it the earliest leave at once.</summary>
+    [Range(1000, 10_000_000)]
+    public int ReorderCapacity { get; set; } = 500_000;
+
+    /// <summary>
+    /// This replica's name: its partition queue is "logsentinel-detector-{ReplicaId}". Stable across restarts, so a
+    /// restarted replica finds its queue and its keys waiting. Default: the host name.
+    /// </summary>
+    [Required(AllowEmptyStrings = false)]
+    [RegularExpression("^[A-Za-z0-9._-]{1,100}$")]
+    public string ReplicaId { get; set; } = Environment.MachineName;
+
+    /// <summary>How long a replica's queue outlives the replica; after it, its keys move to the remaining replicas.</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "7.00:00:00")]
+    public TimeSpan QueueExpiry { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Partitioned batches evaluated at once: each waits out the lateness, so this bounds throughput.</summary>
+    [Range(1, 1024)]
+    public int ConcurrentBatches { get; set; } = 128;
+
+    public RabbitMqOptions RabbitMq { get; set; } = new();
+}

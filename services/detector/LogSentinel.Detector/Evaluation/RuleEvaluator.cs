@@ -1,0 +1,119 @@
+using System.Runtime.InteropServices;
+using LogSentinel.Contracts;
+using LogSentinel.Detector.Rules;
+
+namespace LogSentinel.Detector.Evaluation;
+
+/// <summary>
+/// One rule's state: a small record per group key, dropped once the key has been quiet for the rule's window (or
+/// look-back) and its alert's cooldown is over, so memory follows the keys that are active, not all keys ever seen.
+/// </summary>
+internal abstract class RuleEvaluator(Rule rule)
+{
+    public Rule Rule { get; } = rule;
+
+    public abstract int Keys { get; }
+
+    /// <summary>An event the rule's match (or then) accepted, in event-time order, under its group key.</summary>
+    public abstract void Process(SecurityEvent e, string key, bool isThen, List<AlertRaised> output);
+
+    /// <summary>Closes the alerts whose cooldown is over and forgets the keys that can no longer fire.</summary>
+    public abstract void Expire(long nowTicks, List<AlertRaised> output);
+
+    /// <summary>End of input: every open alert gets its final revision.</summary>
+    public abstract void CloseAll(List<AlertRaised> output);
+
+    public static RuleEvaluator Create(Rule rule) => rule.Type switch
+    {
+        RuleType.Threshold => new ThresholdEvaluator(rule),
+        RuleType.Distinct or RuleType.Fleet => new DistinctEvaluator(rule),
+        RuleType.Sequence => new SequenceEvaluator(rule),
+        RuleType.NewValue => new NewValueEvaluator(rule),
+        _ => throw new ArgumentOutOfRangeException(nameof(rule), rule.Type, "unknown rule type"),
+    };
+}
+
+internal class KeyState
+{
+    public long LastTicks;
+    public AlertEpisode? Episode;
+}
+
+internal abstract class RuleEvaluator<TState>(Rule rule) : RuleEvaluator(rule) where TState : KeyState
+{
+    private readonly Dictionary<string, TState> _keys = new(StringComparer.Ordinal);
+    private long _nextSweepTicks;
+
+    public override int Keys => _keys.Count;
+
+    /// <summary>How long after its last event a key's state can still make the rule fire.</summary>
+    protected abstract TimeSpan Retention { get; }
+
+    protected abstract TState NewState();
+
+    /// <summary>No alert open for the key: update the key's state; a new episode when the rule fires.</summary>
+    protected abstract AlertEpisode? Evaluate(TState state, string key, SecurityEvent e, in Seen seen, bool isThen);
+
+    /// <summary>An alert is open for the key: count the event into it.</summary>
+    protected abstract void Extend(TState state, AlertEpisode episode, SecurityEvent e, in Seen seen, bool isThen);
+
+    public override void Process(SecurityEvent e, string key, bool isThen, List<AlertRaised> output)
+    {
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, key, out var exists);
+        if (!exists)
+            slot = NewState();
+        var state = slot!;
+        var seen = Seen.Of(e);
+        if (state.Episode is { } ended && seen.Ticks >= ended.CooldownUntilTicks)
+        {
+            output.Add(ended.Close());
+            state.Episode = null;
+        }
+        if (state.Episode is { } open)
+        {
+            Extend(state, open, e, seen, isThen);
+            if (open.TakeRevision() is { } revision)
+                output.Add(revision);
+        }
+        else if (Evaluate(state, key, e, seen, isThen) is { } fired)
+        {
+            state.Episode = fired;
+            output.Add(fired.TakeRevision()!);
+        }
+        if (seen.Ticks > state.LastTicks)
+            state.LastTicks = seen.Ticks;
+    }
+
+    public override void Expire(long nowTicks, List<AlertRaised> output)
+    {
+        if (nowTicks < _nextSweepTicks)
+            return;
+        var retention = Retention.Ticks;
+        // A sweep walks every key: run it a few times per retention period, not per event.
+        _nextSweepTicks = nowTicks + Math.Max(TimeSpan.TicksPerMinute, (retention + Rule.Cooldown.Ticks) / 4);
+        foreach (var (key, state) in _keys)
+        {
+            if (state.Episode is { } episode && nowTicks >= episode.CooldownUntilTicks)
+            {
+                output.Add(episode.Close());
+                state.Episode = null;
+            }
+            if (state.Episode is null && state.LastTicks + retention < nowTicks)
+                _keys.Remove(key);
+        }
+    }
+
+    public override void CloseAll(List<AlertRaised> output)
+    {
+        foreach (var state in _keys.Values)
+        {
+            if (state.Episode is { } episode)
+            {
+                output.Add(episode.Close());
+                state.Episode = null;
+            }
+        }
+    }
+
+    protected AlertEpisode Open(string key, long windowStartTicks, long firedTicks) => new(Rule, key, windowStartTicks, firedTicks);
+}

@@ -1,0 +1,179 @@
+using System.Threading.Channels;
+using LogSentinel.Contracts;
+using LogSentinel.Detector.Evaluation;
+using LogSentinel.Detector.Rules;
+using LogSentinel.Detector.Telemetry;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace LogSentinel.Detector.Pipeline;
+
+/// <summary>
+/// The replica's one evaluation loop: partitioned batches come in from any number of consumers, wait in the reorder
+/// buffer, and go through the <see cref="DetectionEngine"/> in event-time order. A batch's submission completes only
+/// when all its events were evaluated and the alerts they raised were published, so the consumer acknowledges the
+/// message after that and not before: a crash redelivers it. A batch id seen recently is a redelivery and skipped.
+/// </summary>
+public sealed partial class DetectionWorker : BackgroundService
+{
+    private const int RememberedBatches = 100_000;
+
+    private sealed class Pending(KeyedEventBatch batch)
+    {
+        public readonly KeyedEventBatch Batch = batch;
+        public readonly TaskCompletionSource Done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public int Remaining = batch.Events.Count;
+    }
+
+    private readonly Channel<Pending> _inbox = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly RuleSetProvider _rules;
+    private readonly IAlertSink _sink;
+    private readonly DetectorMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger<DetectionWorker> _logger;
+    private readonly ReorderBuffer<Pending> _buffer;
+    private readonly DetectionEngine _engine;
+    private readonly HashSet<string> _seenBatches = new(StringComparer.Ordinal);
+    private readonly Queue<string> _seenOrder = new();
+
+    public DetectionWorker(RuleSetProvider rules, IAlertSink sink, DetectorMetrics metrics, TimeProvider time, IOptions<DetectorOptions> options, ILogger<DetectionWorker> logger)
+    {
+        _rules = rules;
+        _sink = sink;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+        _buffer = new ReorderBuffer<Pending>(options.Value.Lateness, options.Value.ReorderCapacity);
+        _engine = new DetectionEngine(rules.Current);
+    }
+
+    /// <summary>Completes when the batch's events were evaluated and their alerts published.</summary>
+    public Task SubmitAsync(KeyedEventBatch batch, CancellationToken cancellation)
+    {
+        var pending = new Pending(batch);
+        if (!_inbox.Writer.TryWrite(pending))
+            throw new InvalidOperationException("the detector is stopping");
+        return pending.Done.Task.WaitAsync(cancellation);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var released = new List<(SecurityEvent Event, Pending Item)>();
+        var alerts = new List<AlertRaised>();
+        var finished = new List<Pending>();
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await WaitForWorkAsync(stoppingToken).ConfigureAwait(false);
+                if (!ReferenceEquals(_engine.Rules, _rules.Current))
+                    _engine.Replace(_rules.Current, alerts);
+                var now = _time.GetUtcNow().UtcTicks;
+                while (_inbox.Reader.TryRead(out var pending))
+                    Accept(pending, now, finished);
+                _buffer.Release(now, released);
+                foreach (var (e, pending) in released)
+                {
+                    _engine.Process(e, pending.Batch.Dimension, alerts);
+                    if (--pending.Remaining == 0)
+                        finished.Add(pending);
+                }
+                released.Clear();
+                _metrics.Buffered = _buffer.Count;
+                _metrics.TrackedKeys = _engine.TrackedKeys;
+                if (alerts.Count > 0)
+                {
+                    await PublishAsync(alerts, stoppingToken).ConfigureAwait(false);
+                    alerts.Clear();
+                }
+                foreach (var pending in finished)
+                    pending.Done.TrySetResult();
+                finished.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        // Unfinished batches are not acknowledged: the broker gives them to a replica again.
+        _inbox.Writer.TryComplete();
+        while (_inbox.Reader.TryRead(out var pending))
+            pending.Done.TrySetCanceled(stoppingToken);
+    }
+
+    private void Accept(Pending pending, long now, List<Pending> finished)
+    {
+        var batch = pending.Batch;
+        _metrics.EventsReceived.Add(batch.Events.Count);
+        if (!Remember(batch.BatchId) || batch.Events.Count == 0)
+        {
+            if (batch.Events.Count > 0)
+                _metrics.BatchesDuplicate.Add(1);
+            finished.Add(pending);
+            return;
+        }
+        var late = _buffer.Late;
+        foreach (var e in batch.Events)
+            _buffer.Add(e, pending, now);
+        if (_buffer.Late > late)
+            _metrics.EventsLate.Add(_buffer.Late - late);
+    }
+
+    private bool Remember(string batchId)
+    {
+        if (!_seenBatches.Add(batchId))
+            return false;
+        _seenOrder.Enqueue(batchId);
+        if (_seenOrder.Count > RememberedBatches)
+            _seenBatches.Remove(_seenOrder.Dequeue());
+        return true;
+    }
+
+    /// <summary>Until a batch arrives or the earliest buffered event is due.</summary>
+    private async Task WaitForWorkAsync(CancellationToken stoppingToken)
+    {
+        if (_inbox.Reader.TryPeek(out _))
+            return;
+        var due = _buffer.NextDueTicks;
+        if (due is null)
+        {
+            await _inbox.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false);
+            return;
+        }
+        var delay = TimeSpan.FromTicks(Math.Max(0, due.Value - _time.GetUtcNow().UtcTicks));
+        if (delay <= TimeSpan.Zero)
+            return;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        timeout.CancelAfter(delay);
+        try
+        {
+            await _inbox.Reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Alerts are never dropped: a failed publish is retried, and the batches behind it wait.</summary>
+    private async Task PublishAsync(List<AlertRaised> alerts, CancellationToken stoppingToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await _sink.PublishAsync(alerts, stoppingToken).ConfigureAwait(false);
+                _metrics.AlertsSent.Add(alerts.Count);
+                return;
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                _metrics.Errors.Add(1);
+                PublishFailed(_logger, alerts.Count, e.Message);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 100 << Math.Min(attempt, 6))), stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing {Count} alerts failed, retrying: {Reason}")]
+    private static partial void PublishFailed(ILogger logger, int count, string reason);
+}

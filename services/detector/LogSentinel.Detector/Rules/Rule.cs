@@ -1,0 +1,67 @@
+namespace LogSentinel.Detector.Rules;
+
+public enum RuleType
+{
+    Threshold,
+    Distinct,
+    Sequence,
+    NewValue,
+    Fleet,
+}
+
+public enum Severity
+{
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+/// <summary>One detection rule as loaded and checked from YAML (docs/rules.md).</summary>
+public sealed record Rule
+{
+    public required string Id { get; init; }
+    public required string Description { get; init; }
+    public required Severity Severity { get; init; }
+    public required RuleType Type { get; init; }
+
+    /// <summary>Which events the rule counts (for a sequence: the failures).</summary>
+    public required EventMatcher Match { get; init; }
+
+    /// <summary>Sequence only: the event that completes the sequence (the success).</summary>
+    public EventMatcher? Then { get; init; }
+
+    public required GroupBy GroupBy { get; init; }
+
+    public TimeSpan Window { get; init; }
+
+    /// <summary>Count, distinct values, failures or hosts the rule needs; 1 for new_value.</summary>
+    public long Threshold { get; init; } = 1;
+
+    /// <summary>Distinct: the field whose values are counted; new_value: the field whose values are remembered.</summary>
+    public EventField? Field { get; init; }
+
+    /// <summary>new_value: how long a seen value stays known.</summary>
+    public TimeSpan LookBack { get; init; }
+
+    /// <summary>new_value: a key raises nothing until its history is this old (its usual values are being learnt).</summary>
+    public TimeSpan Learning { get; init; }
+
+    /// <summary>No second alert for the same key inside it; the open alert's counters are updated instead.</summary>
+    public TimeSpan Cooldown { get; init; }
+
+    /// <summary>The rule's definition in one canonical text: a reload keeps the state of rules whose text is unchanged.</summary>
+    public required string Fingerprint { get; init; }
+
+    public static string TypeName(RuleType type) => type switch
+    {
+        RuleType.Threshold => "threshold",
+        RuleType.Distinct => "distinct",
+        RuleType.Sequence => "sequence",
+        RuleType.NewValue => "new_value",
+        RuleType.Fleet => "fleet",
+        _ => throw new ArgumentOutOfRangeException(nameof(type)),
+    };
+
+    public static string SeverityName(Severity severity) => severity.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,48 @@
+using LogSentinel.Contracts;
+
+namespace LogSentinel.Detector.Rules;
+
+/// <summary>The loaded rules and the global allowlist of trusted networks, whose events no rule counts.</summary>
+public sealed class RuleSet
+{
+    public IReadOnlyList<Rule> Rules { get; }
+    public IReadOnlyList<IpNetwork> Allowlist { get; }
+
+    /// <summary>The partitioned streams the rules need (see <see cref="Partitioning.Dimensions"/>).</summary>
+    public IReadOnlyList<string> Dimensions { get; }
+
+    /// <summary>The files the rules came from.</summary>
+    public IReadOnlyList<string> Files { get; }
+
+    private readonly IpNetwork[] _allowlist;
+    private readonly Dictionary<string, EventMatcher[]> _matchersByDimension;
+
+    public RuleSet(IReadOnlyList<Rule> rules, IReadOnlyList<IpNetwork> allowlist, IReadOnlyList<string> files)
+    {
+        Rules = rules;
+        Allowlist = allowlist;
+        Files = files;
+        _allowlist = [.. allowlist];
+        Dimensions = Partitioning.Dimensions.All.Where(d => rules.Any(r => r.GroupBy.Dimension == d)).ToArray();
+        _matchersByDimension = Dimensions.ToDictionary(
+            d => d,
+            d => rules.Where(r => r.GroupBy.Dimension == d).SelectMany(r => r.Then is null ? [r.Match] : new[] { r.Match, r.Then }).ToArray());
+    }
+
+    public static RuleSet Empty { get; } = new([], [], []);
+
+    public bool IsAllowlisted(SecurityEvent e) => _allowlist.Length > 0 && EventMatcher.InAny(e, _allowlist);
+
+    /// <summary>Whether some rule of the dimension could count the event: only those are forwarded to its stream.</summary>
+    public bool AnyRuleMayCount(SecurityEvent e, string dimension)
+    {
+        if (!_matchersByDimension.TryGetValue(dimension, out var matchers))
+            return false;
+        foreach (var matcher in matchers)
+        {
+            if (matcher.Matches(e))
+                return true;
+        }
+        return false;
+    }
+}

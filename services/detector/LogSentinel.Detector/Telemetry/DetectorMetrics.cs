@@ -1,0 +1,37 @@
+using System.Diagnostics.Metrics;
+
+namespace LogSentinel.Detector.Telemetry;
+
+/// <summary>
+/// The detector's pipeline counters, with the names every LogSentinel service uses (received, sent, dropped,
+/// errors), plus what the rule state holds. Exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+/// </summary>
+public sealed class DetectorMetrics : IDisposable
+{
+    public const string MeterName = "LogSentinel.Detector";
+
+    private readonly Meter _meter = new(MeterName);
+
+    public DetectorMetrics()
+    {
+        EventsRouted = _meter.CreateCounter<long>("logsentinel.detector.events.routed", "{event}", "Events forwarded to a dimension's partitioned stream");
+        EventsReceived = _meter.CreateCounter<long>("logsentinel.detector.events.received", "{event}", "Partitioned events received for evaluation");
+        EventsLate = _meter.CreateCounter<long>("logsentinel.detector.events.late", "{event}", "Events that arrived after a later event had been evaluated");
+        BatchesDuplicate = _meter.CreateCounter<long>("logsentinel.detector.batches.dropped", "{batch}", "Redelivered batches already evaluated, skipped");
+        AlertsSent = _meter.CreateCounter<long>("logsentinel.detector.alerts.sent", "{alert}", "Alert revisions published");
+        Errors = _meter.CreateCounter<long>("logsentinel.detector.errors", "{error}", "Failed alert publishes and rejected rule reloads");
+        _meter.CreateObservableGauge("logsentinel.detector.keys", () => TrackedKeys, "{key}", "Group keys held by the rules");
+        _meter.CreateObservableGauge("logsentinel.detector.reorder.events", () => Buffered, "{event}", "Events waiting in the reorder buffer");
+    }
+
+    public Counter<long> EventsRouted { get; }
+    public Counter<long> EventsReceived { get; }
+    public Counter<long> EventsLate { get; }
+    public Counter<long> BatchesDuplicate { get; }
+    public Counter<long> AlertsSent { get; }
+    public Counter<long> Errors { get; }
+    public long TrackedKeys { get; set; }
+    public long Buffered { get; set; }
+
+    public void Dispose() => _meter.Dispose();
+}

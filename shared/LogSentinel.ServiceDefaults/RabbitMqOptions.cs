@@ -1,0 +1,20 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace LogSentinel.ServiceDefaults;
+
+/// <summary>Where a service finds RabbitMQ: the same settings under each service's section.</summary>
+public sealed class RabbitMqOptions
+{
+    [Required(AllowEmptyStrings = false)]
+    public string Host { get; set; } = "localhost";
+
+    [Range(1, 65535)]
+    public int Port { get; set; } = 5672;
+
+    public string VirtualHost { get; set; } = "/";
+
+    /// <summary>From the configuration file or, better, the environment (Collector__RabbitMq__Password, Detector__RabbitMq__Password); examples only in the repository.</summary>
+    public string Username { get; set; } = "guest";
+
+    public string Password { get; set; } = "guest";
+}
