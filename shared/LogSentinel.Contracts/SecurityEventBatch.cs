@@ -3,8 +3,9 @@ using System.Text.Json.Serialization;
 namespace LogSentinel.Contracts;
 
 /// <summary>
-/// Events a collector publishes together: one host, one partition. The routing key carries the partition, so
-/// every event of one source address lands on the same detector replica (consistent-hash exchange).
+/// Events a collector publishes together: one host, one partition of source addresses. Published to a fanout
+/// exchange: every service's queue gets every batch. The detector re-partitions the events by each rule dimension
+/// (<see cref="KeyedEventBatch"/>) so that its replicas split the keys between them.
 /// </summary>
 public sealed record SecurityEventBatch
 {

@@ -20,7 +20,7 @@ internal sealed class RabbitMqQueue : IAsyncDisposable
     {
         var queue = new RabbitMqQueue { _durable = durableName is not null };
         await queue.ConnectAsync();
-        await queue._channel!.ExchangeDeclareAsync(Exchange, "x-consistent-hash", durable: true, autoDelete: false);
+        await queue._channel!.ExchangeDeclareAsync(Exchange, "fanout", durable: true, autoDelete: false);
         var declared = durableName is null
             ? await queue._channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)
             : await queue._channel.QueueDeclareAsync(durableName, durable: true, exclusive: false, autoDelete: false);

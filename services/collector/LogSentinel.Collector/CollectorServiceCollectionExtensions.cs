@@ -31,8 +31,9 @@ public static class CollectorServiceCollectionExtensions
     }
 
     /// <summary>
-    /// MassTransit on RabbitMQ with publisher confirms. Batches are published to a consistent-hash exchange with
-    /// their partition as routing key, so N detector replicas split the partitions between them.
+    /// MassTransit on RabbitMQ with publisher confirms. Batches go to the message type's fanout exchange, so every
+    /// service binds its own queue and gets every batch (the detector re-partitions them for its replicas); the
+    /// partition travels as routing key for whoever wants to bind by it.
     /// </summary>
     public static IServiceCollection AddCollectorRabbitMq(this IServiceCollection services)
     {
@@ -45,7 +46,6 @@ public static class CollectorServiceCollectionExtensions
                 h.Password(o.Password);
                 h.PublisherConfirmation = true;
             });
-            cfg.Publish<SecurityEventBatch>(p => p.ExchangeType = "x-consistent-hash");
             cfg.Send<SecurityEventBatch>(s => s.UseRoutingKeyFormatter(c => c.Message.RoutingKey));
             cfg.ConfigureEndpoints(context);
         }));

@@ -8,7 +8,8 @@ namespace LogSentinel.Collector.Publishing;
 /// The one place that decides which partition an event belongs to. The key is the remote party (source.ip, else
 /// source.address), else the user, else the host: all events of one attacker go to one partition, so one detector
 /// replica sees all of them. Keys are hashed into <see cref="Partitions"/> partitions, named "p00".."p0f": a batch
-/// holds one partition's events, and the consistent-hash exchange maps partitions onto detector queues.
+/// holds one partition's events and carries it as routing key. (The detector partitions again, per rule dimension,
+/// for its own replicas: services/detector/LogSentinel.Detector/Partitioning/Dimensions.cs.)
 /// </summary>
 public static class PartitionKeys
 {

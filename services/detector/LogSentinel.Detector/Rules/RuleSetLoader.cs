@@ -314,6 +314,7 @@ public static partial class RuleSetLoader
         private GroupBy? Group(YamlNode node, string where)
         {
             var parts = new List<GroupBy.Part>();
+            var before = errors.Count;
             foreach (var item in Strings(node, where + "group_by"))
             {
                 var name = item.Value;
@@ -347,7 +348,8 @@ public static partial class RuleSetLoader
             }
             if (parts.Count == 0)
             {
-                Error(node, where + "group_by: name at least one field");
+                if (errors.Count == before)
+                    Error(node, where + "group_by: name at least one field");
                 return null;
             }
             return new GroupBy(parts);

@@ -1,0 +1,49 @@
+using LogSentinel.Contracts;
+
+namespace LogSentinel.Detector.Tests;
+
+/// <summary>Builds the events the collector would publish, with only what a test cares about.</summary>
+internal static class Events
+{
+    public static readonly DateTime T0 = new(2026, 2, 24, 10, 0, 0, DateTimeKind.Utc);
+
+    private static long _offset;
+
+    public static SecurityEvent Of(
+        string action,
+        DateTime at,
+        string? ip = null,
+        string? user = null,
+        string host = "deb-mail-01",
+        string? country = null,
+        string path = "/var/log/auth.log")
+    {
+        var offset = Interlocked.Increment(ref _offset) * 100;
+        var outcome = action.Contains("succeeded", StringComparison.Ordinal) || action is EventActions.SudoCommand ? EventOutcomes.Success
+            : action is EventActions.Fail2banBan or EventActions.Fail2banUnban or EventActions.Fail2banFound ? EventOutcomes.Unknown
+            : EventOutcomes.Failure;
+        var info = EventActions.Catalogue[action];
+        return new SecurityEvent
+        {
+            Timestamp = at,
+            Event = new EventFields
+            {
+                Id = $"{host}-{offset:x8}",
+                Action = action,
+                Outcome = outcome,
+                Category = info.Category,
+                Dataset = info.Dataset,
+            },
+            Host = new HostFields { Name = host },
+            Source = ip is null ? null : new SourceFields { Address = ip, Ip = ip, Geo = country is null ? null : new GeoFields { CountryIsoCode = country } },
+            User = user is null ? null : new UserFields { Name = user },
+            Log = new LogFields { File = new LogFileFields { Path = path }, Offset = offset },
+        };
+    }
+
+    public static SecurityEvent SshFailed(DateTime at, string ip, string user = "root", string host = "deb-mail-01") =>
+        Of(EventActions.SshLoginFailed, at, ip, user, host);
+
+    public static SecurityEvent SshAccepted(DateTime at, string ip, string user, string host = "deb-mail-01", string? country = null) =>
+        Of(EventActions.SshLoginSucceeded, at, ip, user, host, country);
+}
