@@ -17,6 +17,12 @@ public static class DetectorServiceCollectionExtensions
     public const string ConsistentHash = "x-consistent-hash";
 
     /// <summary>
+    /// Points each replica's queue takes on the exchange's hash ring. With a single point per queue the ring's
+    /// arcs are very unequal and one replica may get most keys; many points make each replica's share close to 1/N.
+    /// </summary>
+    public const string BindingWeight = "50";
+
+    /// <summary>
     /// Registers the detector: options validated at start, the rules (loaded at start, reloaded on change), the
     /// evaluation loop and the alert sink. The bus is the composition's choice (<see cref="AddDetectorRabbitMq"/>,
     /// or <see cref="AddDetectorConsumers"/> on any MassTransit bus).
@@ -39,6 +45,8 @@ public static class DetectorServiceCollectionExtensions
     }
 
     /// <summary>The two consumers, for a composition that brings its own bus (the in-memory one in a single process).</summary>
+    /// <remarks>On a transport without a consistent-hash exchange (one process), add the partition endpoint with
+    /// <see cref="ConfigureDetectorPartitionEndpoint"/>.</remarks>
     public static void AddDetectorConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<SecurityEventBatchConsumer, SecurityEventBatchConsumerDefinition>();
@@ -53,6 +61,8 @@ public static class DetectorServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddDetectorRabbitMq(this IServiceCollection services)
     {
+        // Started means bound: a replica reports ready only once its queues receive.
+        services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
         services.AddMassTransit(bus =>
         {
             bus.AddDetectorConsumers();
@@ -74,7 +84,7 @@ public static class DetectorServiceCollectionExtensions
                     e.Bind(PartitionExchange, b =>
                     {
                         b.ExchangeType = ConsistentHash;
-                        b.RoutingKey = "1";
+                        b.RoutingKey = BindingWeight;
                     });
                     // A replica that is gone for longer than this releases its share of the keys to the others.
                     e.QueueExpiration = options.QueueExpiry;
@@ -89,4 +99,8 @@ public static class DetectorServiceCollectionExtensions
     }
 
     public static string PartitionQueue(string replicaId) => "logsentinel-detector-" + replicaId;
+
+    /// <summary>One replica in one process: a plain endpoint receives every partitioned batch.</summary>
+    public static void ConfigureDetectorPartitionEndpoint(this IBusFactoryConfigurator cfg, IBusRegistrationContext context) =>
+        cfg.ReceiveEndpoint("logsentinel-detector-partitions", e => e.ConfigureConsumer<KeyedEventBatchConsumer>(context));
 }

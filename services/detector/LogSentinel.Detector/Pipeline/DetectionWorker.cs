@@ -48,6 +48,11 @@ public sealed partial class DetectionWorker : BackgroundService
         _engine = new DetectionEngine(rules.Current);
     }
 
+    /// <summary>Events this replica evaluated so far.</summary>
+    public long EventsEvaluated => Interlocked.Read(ref _evaluated);
+
+    private long _evaluated;
+
     /// <summary>Completes when the batch's events were evaluated and their alerts published.</summary>
     public Task SubmitAsync(KeyedEventBatch batch, CancellationToken cancellation)
     {
@@ -79,6 +84,7 @@ public sealed partial class DetectionWorker : BackgroundService
                     if (--pending.Remaining == 0)
                         finished.Add(pending);
                 }
+                Interlocked.Add(ref _evaluated, released.Count);
                 released.Clear();
                 _metrics.Buffered = _buffer.Count;
                 _metrics.TrackedKeys = _engine.TrackedKeys;
