@@ -1,0 +1,74 @@
+using LogSentinel.Contracts;
+using LogSentinel.Detector.Consumers;
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using static LogSentinel.Detector.Tests.Events;
+
+namespace LogSentinel.Detector.Tests;
+
+/// <summary>The consumers on MassTransit's test harness (in-memory transport), wired by the service's own registration.</summary>
+public sealed class ConsumerTests
+{
+    private static ServiceProvider Services() =>
+        new ServiceCollection()
+            .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Detector:Rules"] = Engine.DefaultRules,
+                ["Detector:Lateness"] = "00:00:00.050",
+            }).Build())
+            .AddLogging()
+            .AddDetector()
+            .AddMassTransitTestHarness(bus =>
+            {
+                bus.AddDetectorConsumers();
+                bus.UsingInMemory((context, cfg) =>
+                {
+                    cfg.ConfigureDetectorPartitionEndpoint(context);
+                    cfg.ConfigureEndpoints(context);
+                });
+            })
+            .BuildServiceProvider(true);
+
+    [Fact]
+    public async Task Should_route_a_collector_batch_and_publish_an_alert_without_faults()
+    {
+        await using var provider = Services();
+        var harness = provider.GetRequiredService<ITestHarness>();
+        await harness.Start();
+
+        var events = Enumerable.Range(0, 6).Select(i => SshFailed(T0.AddSeconds(i), "203.0.113.45")).ToArray();
+        await harness.Bus.Publish(new SecurityEventBatch { BatchId = "web-01:0", Host = "web-01", RoutingKey = "p00", Events = events });
+
+        Assert.True(await harness.GetConsumerHarness<SecurityEventBatchConsumer>().Consumed.Any<SecurityEventBatch>());
+        Assert.True(await harness.GetConsumerHarness<KeyedEventBatchConsumer>().Consumed.Any<KeyedEventBatch>());
+        Assert.True(await harness.Published.Any<AlertRaised>(x => x.Context.Message.RuleId == "ssh-brute-force-fast"));
+        Assert.False(await harness.Published.Any<Fault<SecurityEventBatch>>());
+        Assert.False(await harness.Published.Any<Fault<KeyedEventBatch>>());
+        var alert = harness.Published.Select<AlertRaised>().Select(x => x.Context.Message).First(a => a.RuleId == "ssh-brute-force-fast");
+        Assert.Equal(("203.0.113.45", 5L), (alert.Offender, alert.Count));
+    }
+
+    [Fact]
+    public async Task Should_not_alert_twice_when_a_batch_is_redelivered()
+    {
+        await using var provider = Services();
+        var harness = provider.GetRequiredService<ITestHarness>();
+        await harness.Start();
+        var events = Enumerable.Range(0, 5).Select(i => SshFailed(T0.AddSeconds(i), "203.0.113.46")).ToArray();
+        var batch = new SecurityEventBatch { BatchId = "web-01:7", Host = "web-01", RoutingKey = "p00", Events = events };
+
+        await harness.Bus.Publish(batch);
+        await harness.Bus.Publish(batch);
+
+        Assert.True(await harness.Published.Any<AlertRaised>(x => x.Context.Message.RuleId == "ssh-brute-force-fast"));
+        Assert.True(await harness.GetConsumerHarness<KeyedEventBatchConsumer>().Consumed.Any<KeyedEventBatch>());
+        await Task.Delay(500);
+        // Each rule that fired did so once: the second delivery was recognised by its batch id, not counted again.
+        var published = harness.Published.Select<AlertRaised>().Select(x => x.Context.Message).ToArray();
+        Assert.All(published.GroupBy(a => a.RuleId), g => Assert.Single(g));
+        var offline = Engine.Run(File.ReadAllText(Path.Combine(Engine.DefaultRules, "default.yaml")), events, close: false);
+        Assert.Equal(offline.Select(a => a.AlertId).Order(), published.Select(a => a.AlertId).Order());
+    }
+}
