@@ -6,13 +6,13 @@ namespace LogSentinel.Detector.Evaluation;
 /// <summary>
 /// distinct: at least N distinct values of a field for the key within the window (one address trying many users,
 /// one user tried from many addresses). fleet is the same over host.name: one source failing on K hosts. The key
-/// keeps the latest sighting of each value, at most N of them live at once before the rule fires.
+/// keeps the latest sighting of each value; it fires as soon as N are live, so it never holds many more.
 /// </summary>
 internal sealed class DistinctEvaluator(Rule rule) : RuleEvaluator<DistinctEvaluator.State>(rule)
 {
     internal sealed class State : KeyState
     {
-        public readonly Dictionary<string, Seen> Latest = new(StringComparer.Ordinal);
+        public ValueSightings Latest;
     }
 
     private readonly EventField _field = rule.Field!;
@@ -25,20 +25,18 @@ internal sealed class DistinctEvaluator(Rule rule) : RuleEvaluator<DistinctEvalu
     {
         if (_field.Read(e) is not { } value)
             return null;
-        var latest = state.Latest;
-        latest[value] = seen;
+        ref var latest = ref state.Latest;
+        latest.Set(value, seen);
         if (latest.Count < Rule.Threshold)
             return null;
-        var oldest = seen.Ticks - Rule.Window.Ticks;
-        foreach (var (v, s) in latest)
-        {
-            if (s.Ticks < oldest)
-                latest.Remove(v);
-        }
+        latest.RemoveOlderThan(seen.Ticks - Rule.Window.Ticks);
         if (latest.Count < Rule.Threshold)
             return null;
-        var ordered = latest.OrderBy(p => p.Value.Ticks).ThenBy(p => p.Key, StringComparer.Ordinal).ToArray();
-        var episode = Open(key, ordered[0].Value.Ticks, seen.Ticks);
+        var ordered = new (string Value, Seen Seen)[latest.Count];
+        for (var i = 0; i < ordered.Length; i++)
+            ordered[i] = latest[i];
+        Array.Sort(ordered, (a, b) => a.Seen.Ticks != b.Seen.Ticks ? a.Seen.Ticks.CompareTo(b.Seen.Ticks) : string.CompareOrdinal(a.Value, b.Value));
+        var episode = Open(key, ordered[0].Seen.Ticks, seen.Ticks);
         foreach (var (v, s) in ordered)
             episode.Add(s, v);
         episode.SetCount(episode.DistinctValues);

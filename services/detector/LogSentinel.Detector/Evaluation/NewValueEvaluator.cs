@@ -15,7 +15,7 @@ internal sealed class NewValueEvaluator(Rule rule) : RuleEvaluator<NewValueEvalu
 
     internal sealed class State : KeyState
     {
-        public readonly Dictionary<string, long> Known = new(StringComparer.Ordinal);
+        public ValueSightings Known;
         public long FirstTicks = long.MaxValue;
     }
 
@@ -48,16 +48,30 @@ internal sealed class NewValueEvaluator(Rule rule) : RuleEvaluator<NewValueEvalu
         episode.SetCount(episode.DistinctValues);
     }
 
+    private static void ForgetOldest(ref ValueSightings known)
+    {
+        var oldest = long.MaxValue;
+        for (var i = 0; i < known.Count; i++)
+            oldest = Math.Min(oldest, known[i].Seen.Ticks);
+        known.RemoveOlderThan(oldest + 1);
+    }
+
     /// <summary>Records the sighting; true when the value is new for a key that already had a history.</summary>
     private bool Remember(State state, string value, long ticks)
     {
-        var known = state.Known;
+        ref var known = ref state.Known;
         state.FirstTicks = Math.Min(state.FirstTicks, ticks);
         var hadHistory = known.Count > 0 && ticks - state.FirstTicks >= Rule.Learning.Ticks;
-        var isNew = hadHistory && (!known.TryGetValue(value, out var last) || ticks - last > Rule.LookBack.Ticks);
-        known[value] = ticks;
+        long? last = null;
+        for (var i = 0; i < known.Count; i++)
+        {
+            if (string.Equals(known[i].Value, value, StringComparison.Ordinal))
+                last = known[i].Seen.Ticks;
+        }
+        var isNew = hadHistory && (last is null || ticks - last.Value > Rule.LookBack.Ticks);
+        known.Set(value, new Seen(ticks, "", "", null, null, null));
         if (known.Count > MaxValues)
-            known.Remove(known.MinBy(p => p.Value).Key);
+            ForgetOldest(ref known);
         return isNew;
     }
 }

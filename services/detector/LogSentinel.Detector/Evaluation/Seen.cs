@@ -12,42 +12,23 @@ internal readonly record struct Seen(long Ticks, string Id, string Host, string?
         new(e.Timestamp.Ticks, e.Event.Id, e.Host.Name, e.User?.Name, e.Source?.Ip, e.Source?.Geo?.CountryIsoCode);
 }
 
-/// <summary>The last N seen events of a key, oldest first; grows on demand up to its capacity.</summary>
-internal sealed class SeenRing(int capacity)
+/// <summary>
+/// The last N seen events of a key, oldest first. A struct held in the key's state, starting with room for one
+/// event and growing up to its capacity: most keys (one scanner, one failure) never need more.
+/// </summary>
+internal struct SeenRing(int capacity)
 {
-    private Seen[] _items = new Seen[Math.Min(capacity, 4)];
+    private Seen[]? _items;
     private int _start;
 
     public int Count { get; private set; }
-    public int Capacity => capacity;
+    public readonly int Capacity => capacity;
 
-    public Seen Oldest => _items[_start];
-
-    /// <summary>From the earliest to the latest time held: late events can sit anywhere in the ring.</summary>
-    public long SpanTicks()
-    {
-        long min = long.MaxValue, max = long.MinValue;
-        for (var i = 0; i < Count; i++)
-        {
-            var t = this[i].Ticks;
-            min = Math.Min(min, t);
-            max = Math.Max(max, t);
-        }
-        return Count == 0 ? 0 : max - min;
-    }
-
-    public long EarliestTicks()
-    {
-        var min = long.MaxValue;
-        for (var i = 0; i < Count; i++)
-            min = Math.Min(min, this[i].Ticks);
-        return min;
-    }
-
-    public Seen this[int index] => _items[(_start + index) % _items.Length];
+    public readonly Seen this[int index] => _items![(_start + index) % _items.Length];
 
     public void Add(in Seen seen)
     {
+        _items ??= new Seen[1];
         if (Count == _items.Length && Count < capacity)
         {
             var grown = new Seen[Math.Min(capacity, _items.Length * 2)];
@@ -68,11 +49,79 @@ internal sealed class SeenRing(int capacity)
         }
     }
 
+    /// <summary>From the earliest to the latest time held: late events can sit anywhere in the ring.</summary>
+    public readonly long SpanTicks()
+    {
+        long min = long.MaxValue, max = long.MinValue;
+        for (var i = 0; i < Count; i++)
+        {
+            var t = this[i].Ticks;
+            min = Math.Min(min, t);
+            max = Math.Max(max, t);
+        }
+        return Count == 0 ? 0 : max - min;
+    }
+
+    public readonly long EarliestTicks()
+    {
+        var min = long.MaxValue;
+        for (var i = 0; i < Count; i++)
+            min = Math.Min(min, this[i].Ticks);
+        return min;
+    }
+
     public void Clear()
     {
+        _items = null;
         _start = 0;
         Count = 0;
-        if (_items.Length > 4)
-            _items = new Seen[4];
+    }
+}
+
+/// <summary>
+/// The latest sighting of each distinct value of a key, in a small array searched linearly: a rule needs at most
+/// its threshold of them, and thresholds are tens, where a dictionary per key would cost far more memory.
+/// </summary>
+internal struct ValueSightings
+{
+    private (string Value, Seen Seen)[]? _items;
+
+    public int Count { get; private set; }
+
+    public readonly (string Value, Seen Seen) this[int index] => _items![index];
+
+    public void Set(string value, in Seen seen)
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            if (string.Equals(_items![i].Value, value, StringComparison.Ordinal))
+            {
+                _items[i].Seen = seen;
+                return;
+            }
+        }
+        _items ??= new (string, Seen)[1];
+        if (Count == _items.Length)
+            Array.Resize(ref _items, _items.Length * 2);
+        _items[Count++] = (value, seen);
+    }
+
+    /// <summary>Forgets the values last seen before <paramref name="oldestTicks"/>.</summary>
+    public void RemoveOlderThan(long oldestTicks)
+    {
+        var kept = 0;
+        for (var i = 0; i < Count; i++)
+        {
+            if (_items![i].Seen.Ticks >= oldestTicks)
+                _items[kept++] = _items[i];
+        }
+        Array.Clear(_items ?? [], kept, Count - kept);
+        Count = kept;
+    }
+
+    public void Clear()
+    {
+        _items = null;
+        Count = 0;
     }
 }

@@ -11,7 +11,7 @@ internal sealed class SequenceEvaluator(Rule rule) : RuleEvaluator<SequenceEvalu
 {
     internal sealed class State(int capacity) : KeyState
     {
-        public readonly SeenRing Failures = new(capacity);
+        public SeenRing Failures = new(capacity);
     }
 
     protected override TimeSpan Retention => Rule.Window;
@@ -20,7 +20,7 @@ internal sealed class SequenceEvaluator(Rule rule) : RuleEvaluator<SequenceEvalu
 
     protected override AlertEpisode? Evaluate(State state, string key, SecurityEvent e, in Seen seen, bool isThen)
     {
-        var failures = state.Failures;
+        ref var failures = ref state.Failures;
         if (!isThen)
         {
             failures.Add(seen);

@@ -11,7 +11,7 @@ internal sealed class ThresholdEvaluator(Rule rule) : RuleEvaluator<ThresholdEva
 {
     internal sealed class State(int capacity) : KeyState
     {
-        public readonly SeenRing Recent = new(capacity);
+        public SeenRing Recent = new(capacity);
     }
 
     protected override TimeSpan Retention => Rule.Window;
@@ -20,7 +20,7 @@ internal sealed class ThresholdEvaluator(Rule rule) : RuleEvaluator<ThresholdEva
 
     protected override AlertEpisode? Evaluate(State state, string key, SecurityEvent e, in Seen seen, bool isThen)
     {
-        var recent = state.Recent;
+        ref var recent = ref state.Recent;
         recent.Add(seen);
         if (recent.Count < recent.Capacity || recent.SpanTicks() > Rule.Window.Ticks)
             return null;
