@@ -20,6 +20,11 @@ internal struct SeenRing(int capacity)
 {
     private Seen[]? _items;
     private int _start;
+    private long _latestTicks;
+
+    // While events come in time order the oldest and newest are the ends of the ring; only after a late event
+    // do span and earliest need a scan (a threshold of 500 would otherwise cost 500 steps per event).
+    private bool _unordered;
 
     public int Count { get; private set; }
     public readonly int Capacity => capacity;
@@ -28,6 +33,9 @@ internal struct SeenRing(int capacity)
 
     public void Add(in Seen seen)
     {
+        if (Count > 0 && seen.Ticks < _latestTicks)
+            _unordered = true;
+        _latestTicks = Math.Max(_latestTicks, seen.Ticks);
         _items ??= new Seen[1];
         if (Count == _items.Length && Count < capacity)
         {
@@ -52,6 +60,8 @@ internal struct SeenRing(int capacity)
     /// <summary>From the earliest to the latest time held: late events can sit anywhere in the ring.</summary>
     public readonly long SpanTicks()
     {
+        if (!_unordered)
+            return Count == 0 ? 0 : _latestTicks - this[0].Ticks;
         long min = long.MaxValue, max = long.MinValue;
         for (var i = 0; i < Count; i++)
         {
@@ -64,6 +74,8 @@ internal struct SeenRing(int capacity)
 
     public readonly long EarliestTicks()
     {
+        if (!_unordered)
+            return Count == 0 ? long.MaxValue : this[0].Ticks;
         var min = long.MaxValue;
         for (var i = 0; i < Count; i++)
             min = Math.Min(min, this[i].Ticks);
@@ -75,6 +87,8 @@ internal struct SeenRing(int capacity)
         _items = null;
         _start = 0;
         Count = 0;
+        _latestTicks = 0;
+        _unordered = false;
     }
 }
 
