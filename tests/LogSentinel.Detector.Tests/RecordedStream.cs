@@ -58,16 +58,16 @@ internal static class RecordedStream
         return events;
     }
 
-    /// <summary>Per host in log order, batches of 40: what the collectors would publish.</summary>
+    /// <summary>Per host in log order, batches of 300: what the collectors would publish.</summary>
     public static List<SecurityEventBatch> Batches(List<SecurityEvent> events)
     {
         var batches = new List<SecurityEventBatch>();
         foreach (var host in Hosts)
         {
             var ofHost = events.Where(e => e.Host.Name == host).Order(EventOrder.Instance).ToArray();
-            for (var i = 0; i < ofHost.Length; i += 40)
+            for (var i = 0; i < ofHost.Length; i += 300)
             {
-                var chunk = ofHost.Skip(i).Take(40).ToArray();
+                var chunk = ofHost.Skip(i).Take(300).ToArray();
                 batches.Add(new SecurityEventBatch { BatchId = $"{host}:{i}", Host = host, RoutingKey = "p00", Events = chunk });
             }
         }

@@ -39,9 +39,13 @@ public sealed class DetectorOptions
     [Range(typeof(TimeSpan), "00:00:10", "7.00:00:00")]
     public TimeSpan QueueExpiry { get; set; } = TimeSpan.FromMinutes(30);
 
-    /// <summary>Partitioned batches evaluated at once: each waits out the lateness, so this bounds throughput.</summary>
-    [Range(1, 1024)]
-    public int ConcurrentBatches { get; set; } = 128;
+    /// <summary>
+    /// Partitioned batches held at once (the queue's prefetch). Each is acknowledged only after its events were
+    /// evaluated, so each waits out the lateness: this bounds throughput at ConcurrentBatches / Lateness batches
+    /// per second, and events can only be put in order with those already delivered.
+    /// </summary>
+    [Range(1, 65535)]
+    public int ConcurrentBatches { get; set; } = 4096;
 
     public RabbitMqOptions RabbitMq { get; set; } = new();
 }

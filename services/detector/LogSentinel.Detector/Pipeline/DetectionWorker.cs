@@ -51,6 +51,11 @@ public sealed partial class DetectionWorker : BackgroundService
     /// <summary>Events this replica evaluated so far.</summary>
     public long EventsEvaluated => Interlocked.Read(ref _evaluated);
 
+    /// <summary>Events that arrived after a later event had been evaluated (see <see cref="ReorderBuffer{T}"/>).</summary>
+    public long EventsLate => Interlocked.Read(ref _late);
+
+    private long _late;
+
     private long _evaluated;
 
     /// <summary>Completes when the batch's events were evaluated and their alerts published.</summary>
@@ -122,7 +127,10 @@ public sealed partial class DetectionWorker : BackgroundService
         foreach (var e in batch.Events)
             _buffer.Add(e, pending, now);
         if (_buffer.Late > late)
+        {
             _metrics.EventsLate.Add(_buffer.Late - late);
+            Interlocked.Add(ref _late, _buffer.Late - late);
+        }
     }
 
     private bool Remember(string batchId)
