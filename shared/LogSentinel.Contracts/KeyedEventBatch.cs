@@ -6,10 +6,12 @@ namespace LogSentinel.Contracts;
 /// The detector's own re-partitioned stream: events that one group-by dimension's rules may count, all with keys
 /// that hash to one partition. Published to a consistent-hash exchange with <see cref="RoutingKey"/>, so every key
 /// of a dimension is evaluated by exactly one detector replica, whatever collector or replica read the event.
+/// Events are kept in segments, one per collector batch they came from: a segment's content is fixed by its
+/// source batch, so a redelivered source batch gives the same segment ids however batches were grouped again.
 /// </summary>
 public sealed record KeyedEventBatch
 {
-    /// <summary>Deterministic: the source batch id, the dimension and the partition; a redelivery repeats it.</summary>
+    /// <summary>For logs and traces: the first segment's id and the number of segments.</summary>
     [JsonPropertyName("batch_id")]
     public required string BatchId { get; init; }
 
@@ -21,6 +23,24 @@ public sealed record KeyedEventBatch
     [JsonPropertyName("routing_key")]
     public required string RoutingKey { get; init; }
 
-    [JsonPropertyName("events")]
-    public required IReadOnlyList<SecurityEvent> Events { get; init; }
+    [JsonPropertyName("segments")]
+    public required IReadOnlyList<KeyedEventSegment> Segments { get; init; }
+}
+
+/// <summary>The events of one collector batch that belong to one partition of one dimension.</summary>
+public sealed record KeyedEventSegment
+{
+    /// <summary>Deterministic: the collector batch's id and the routing key.</summary>
+    [JsonPropertyName("segment_id")]
+    public required string SegmentId { get; init; }
+
+    [JsonPropertyName("event_count")]
+    public required int EventCount { get; init; }
+
+    /// <summary>
+    /// The events as one UTF-8 JSON array of <see cref="SecurityEvent"/> (base64 in the message). One opaque value
+    /// keeps the bus envelope cheap to parse; the events are read with the source-generated serializer.
+    /// </summary>
+    [JsonPropertyName("events_json")]
+    public required byte[] EventsJson { get; init; }
 }

@@ -43,9 +43,9 @@ var factory = new ConnectionFactory { HostName = "localhost" };
 await using var connection = await factory.CreateConnectionAsync();
 await using var channel = await connection.CreateChannelAsync();
 const string Exchange = "LogSentinel.Contracts:SecurityEventBatch";
-await channel.ExchangeDeclareAsync(Exchange, "x-consistent-hash", durable: true, autoDelete: false);
+await channel.ExchangeDeclareAsync(Exchange, "fanout", durable: true, autoDelete: false);
 var queue = (await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
-await channel.QueueBindAsync(queue, Exchange, "1");
+await channel.QueueBindAsync(queue, Exchange, "");
 
 using var process = Process.Start(new ProcessStartInfo(collector, ["run", "--config", config]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
 process.OutputDataReceived += (_, _) => { };

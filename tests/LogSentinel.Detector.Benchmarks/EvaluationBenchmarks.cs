@@ -66,7 +66,7 @@ public class EvaluationBenchmarks
     {
         var n = 0;
         foreach (var batch in _batches)
-            n += EventRouter.Route(batch, _rules).Count;
+            n += EventRouter.Route([batch], _rules).Count;
         return n;
     }
 }

@@ -41,7 +41,7 @@ public sealed class ConsumerTests
         var events = Enumerable.Range(0, 6).Select(i => SshFailed(T0.AddSeconds(i), "203.0.113.45")).ToArray();
         await harness.Bus.Publish(new SecurityEventBatch { BatchId = "web-01:0", Host = "web-01", RoutingKey = "p00", Events = events });
 
-        Assert.True(await harness.GetConsumerHarness<SecurityEventBatchConsumer>().Consumed.Any<SecurityEventBatch>());
+        Assert.True(await harness.GetConsumerHarness<SecurityEventBatchConsumer>().Consumed.Any<Batch<SecurityEventBatch>>());
         Assert.True(await harness.GetConsumerHarness<KeyedEventBatchConsumer>().Consumed.Any<KeyedEventBatch>());
         Assert.True(await harness.Published.Any<AlertRaised>(x => x.Context.Message.RuleId == "ssh-brute-force-fast"));
         Assert.False(await harness.Published.Any<Fault<SecurityEventBatch>>());

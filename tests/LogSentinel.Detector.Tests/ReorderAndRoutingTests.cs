@@ -56,8 +56,8 @@ public class ReorderAndRoutingTests
         Assert.Equal(2, buffer.Count);
     }
 
-    private static SecurityEventBatch Batch(params SecurityEvent[] events) =>
-        new() { BatchId = "b1", Host = "deb-mail-01", RoutingKey = "p00", Events = events };
+    private static SecurityEventBatch[] Batch(params SecurityEvent[] events) =>
+        [new() { BatchId = "b1", Host = "deb-mail-01", RoutingKey = "p00", Events = events }];
 
     [Fact]
     public void Should_route_every_event_of_a_key_to_one_partition_of_each_dimension_it_needs()
@@ -70,12 +70,28 @@ public class ReorderAndRoutingTests
         foreach (var dimension in new[] { Dimensions.Source, Dimensions.User })
         {
             var ofDimension = routed.Where(b => b.Dimension == dimension).ToArray();
-            Assert.Equal(200, ofDimension.Sum(b => b.Events.Count));
+            Assert.Equal(200, ofDimension.Sum(b => b.Segments.Sum(s => SegmentEvents.Read(s).Count)));
             foreach (var key in events.Select(e => Dimensions.KeyOf(e, dimension)).Distinct())
-                Assert.Single(ofDimension, b => b.Events.Any(e => Dimensions.KeyOf(e, dimension) == key));
+                Assert.Single(ofDimension, b => b.Segments.Any(s => SegmentEvents.Read(s).Any(e => Dimensions.KeyOf(e, dimension) == key)));
         }
-        Assert.All(routed, b => Assert.Equal("b1/" + b.RoutingKey, b.BatchId));
+        Assert.All(routed, b => Assert.Equal("b1/" + b.RoutingKey, Assert.Single(b.Segments).SegmentId));
         Assert.Equal(routed.Select(b => b.BatchId), EventRouter.Route(Batch(events), rules).Select(b => b.BatchId));
+    }
+
+    [Fact]
+    public void Should_put_the_batches_routed_together_into_one_message_per_partition_with_a_segment_each()
+    {
+        var rules = RuleSetLoader.Load(Engine.DefaultRules);
+        var first = new SecurityEventBatch { BatchId = "web-01:0", Host = "web-01", RoutingKey = "p00", Events = [SshFailed(T0, "203.0.113.5", "root", "web-01")] };
+        var second = new SecurityEventBatch { BatchId = "web-02:0", Host = "web-02", RoutingKey = "p00", Events = [SshFailed(T0, "203.0.113.5", "root", "web-02")] };
+
+        var together = EventRouter.Route([first, second], rules);
+        var apart = EventRouter.Route([first], rules).Concat(EventRouter.Route([second], rules)).ToArray();
+
+        var source = Assert.Single(together, b => b.Dimension == Dimensions.Source);
+        Assert.Equal(["web-01:0/" + source.RoutingKey, "web-02:0/" + source.RoutingKey], source.Segments.Select(s => s.SegmentId));
+        // However the batches are grouped, each source batch gives the same segments: redeliveries are recognised.
+        Assert.Equal(together.SelectMany(b => b.Segments).Select(s => s.SegmentId).Order(), apart.SelectMany(b => b.Segments).Select(s => s.SegmentId).Order());
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using LogSentinel.Contracts;
+using LogSentinel.Contracts.Json;
 using LogSentinel.Detector.Consumers;
 using LogSentinel.Detector.Pipeline;
 using LogSentinel.Detector.Rules;
@@ -75,6 +76,12 @@ public static class DetectorServiceCollectionExtensions
                     h.Username(o.Username);
                     h.Password(o.Password);
                     h.PublisherConfirmation = true;
+                });
+                // The contracts' source-generated metadata: no reflection per property when events are read and written.
+                cfg.ConfigureJsonSerializerOptions(json =>
+                {
+                    json.TypeInfoResolverChain.Insert(0, ContractsJsonContext.Default);
+                    return json;
                 });
                 cfg.Publish<KeyedEventBatch>(p => p.ExchangeType = ConsistentHash);
                 cfg.Send<KeyedEventBatch>(s => s.UseRoutingKeyFormatter(c => c.Message.RoutingKey));

@@ -7,16 +7,19 @@ using MassTransit;
 namespace LogSentinel.Detector.Consumers;
 
 /// <summary>
-/// Takes the collectors' batches (one shared queue, any replica) and republishes their events into the detector's
-/// partitioned streams. The message is acknowledged once the broker confirmed every keyed batch.
+/// Takes the collectors' batches (one shared queue, any replica), a few at a time, and republishes their events into
+/// the detector's partitioned streams. The messages are acknowledged once the broker confirmed every keyed batch.
 /// </summary>
-public sealed class SecurityEventBatchConsumer(RuleSetProvider rules, DetectorMetrics metrics) : IConsumer<SecurityEventBatch>
+public sealed class SecurityEventBatchConsumer(RuleSetProvider rules, DetectorMetrics metrics) : IConsumer<Batch<SecurityEventBatch>>
 {
-    public async Task Consume(ConsumeContext<SecurityEventBatch> context)
+    public async Task Consume(ConsumeContext<Batch<SecurityEventBatch>> context)
     {
-        var routed = EventRouter.Route(context.Message, rules.Current);
+        var batches = new SecurityEventBatch[context.Message.Length];
+        for (var i = 0; i < batches.Length; i++)
+            batches[i] = context.Message[i].Message;
+        var routed = EventRouter.Route(batches, rules.Current);
         await Task.WhenAll(routed.Select(b => context.Publish(b, context.CancellationToken))).ConfigureAwait(false);
-        metrics.EventsRouted.Add(routed.Sum(b => (long)b.Events.Count));
+        metrics.EventsRouted.Add(routed.Sum(b => b.Segments.Sum(s => (long)s.EventCount)));
     }
 }
 
@@ -24,14 +27,23 @@ public sealed class SecurityEventBatchConsumerDefinition : ConsumerDefinition<Se
 {
     public const string Queue = "logsentinel-detector-ingest";
 
+    /// <summary>
+    /// Collector batches routed together. Each routing publishes one message per partition touched: routing many
+    /// batches at once makes those messages large and few, which is what the broker's publisher confirms need.
+    /// </summary>
+    public const int BatchesPerRouting = 64;
+
     public SecurityEventBatchConsumerDefinition()
     {
         EndpointName = Queue;
-        ConcurrentMessageLimit = 16;
     }
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<SecurityEventBatchConsumer> consumerConfigurator, IRegistrationContext context)
     {
+        consumerConfigurator.Options<BatchOptions>(o => o
+            .SetMessageLimit(BatchesPerRouting)
+            .SetTimeLimit(TimeSpan.FromMilliseconds(20))
+            .SetConcurrencyLimit(4));
         endpointConfigurator.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200)));
     }
 }

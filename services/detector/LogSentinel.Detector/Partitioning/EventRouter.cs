@@ -4,39 +4,50 @@ using LogSentinel.Detector.Rules;
 namespace LogSentinel.Detector.Partitioning;
 
 /// <summary>
-/// Splits a collector's batch into the detector's partitioned streams: for every dimension the rules use, the events
-/// some rule of that dimension may count, grouped by partition of their dimension key. Pure: the same batch and
-/// rules give the same keyed batches with the same ids, so a redelivered batch is recognised downstream.
+/// Splits collectors' batches into the detector's partitioned streams: for every dimension the rules use, the events
+/// some rule of that dimension may count, grouped by partition of their dimension key, one keyed batch per partition
+/// for all the batches routed together (few large messages rather than many small ones). Pure: a source batch
+/// always gives the same segments with the same ids, so a redelivered one is recognised downstream.
 /// </summary>
 public static class EventRouter
 {
-    public static List<KeyedEventBatch> Route(SecurityEventBatch batch, RuleSet rules)
+    public static List<KeyedEventBatch> Route(IReadOnlyList<SecurityEventBatch> batches, RuleSet rules)
     {
-        var buckets = new Dictionary<(string Dimension, int Partition), List<SecurityEvent>>();
-        foreach (var e in batch.Events)
+        var buckets = new SortedDictionary<(string Dimension, int Partition), List<KeyedEventSegment>>();
+        var segment = new Dictionary<(string Dimension, int Partition), List<SecurityEvent>>();
+        foreach (var batch in batches)
         {
-            if (rules.IsAllowlisted(e))
-                continue;
-            foreach (var dimension in rules.Dimensions)
+            segment.Clear();
+            foreach (var e in batch.Events)
             {
-                if (Dimensions.KeyOf(e, dimension) is not { } key || !rules.AnyRuleMayCount(e, dimension))
+                if (rules.IsAllowlisted(e))
                     continue;
-                var bucket = (dimension, Dimensions.PartitionOf(key));
-                if (!buckets.TryGetValue(bucket, out var events))
-                    buckets[bucket] = events = [];
-                events.Add(e);
+                foreach (var dimension in rules.Dimensions)
+                {
+                    if (Dimensions.KeyOf(e, dimension) is not { } key || !rules.AnyRuleMayCount(e, dimension))
+                        continue;
+                    var bucket = (dimension, Dimensions.PartitionOf(key));
+                    if (!segment.TryGetValue(bucket, out var events))
+                        segment[bucket] = events = [];
+                    events.Add(e);
+                }
+            }
+            foreach (var (bucket, events) in segment)
+            {
+                if (!buckets.TryGetValue(bucket, out var segments))
+                    buckets[bucket] = segments = [];
+                segments.Add(SegmentEvents.Create(batch.BatchId + "/" + Dimensions.RoutingKey(bucket.Dimension, bucket.Partition), events));
             }
         }
         var routed = new List<KeyedEventBatch>(buckets.Count);
-        foreach (var ((dimension, partition), events) in buckets.OrderBy(b => b.Key.Dimension, StringComparer.Ordinal).ThenBy(b => b.Key.Partition))
+        foreach (var ((dimension, partition), segments) in buckets)
         {
-            var routingKey = Dimensions.RoutingKey(dimension, partition);
             routed.Add(new KeyedEventBatch
             {
-                BatchId = batch.BatchId + "/" + routingKey,
+                BatchId = $"{segments[0].SegmentId}+{segments.Count}",
                 Dimension = dimension,
-                RoutingKey = routingKey,
-                Events = events,
+                RoutingKey = Dimensions.RoutingKey(dimension, partition),
+                Segments = segments,
             });
         }
         return routed;

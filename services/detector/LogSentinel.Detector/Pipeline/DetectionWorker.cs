@@ -13,17 +13,30 @@ namespace LogSentinel.Detector.Pipeline;
 /// The replica's one evaluation loop: partitioned batches come in from any number of consumers, wait in the reorder
 /// buffer, and go through the <see cref="DetectionEngine"/> in event-time order. A batch's submission completes only
 /// when all its events were evaluated and the alerts they raised were published, so the consumer acknowledges the
-/// message after that and not before: a crash redelivers it. A batch id seen recently is a redelivery and skipped.
+/// message after that and not before: a crash redelivers it. A segment seen recently is a redelivery and skipped.
 /// </summary>
 public sealed partial class DetectionWorker : BackgroundService
 {
-    private const int RememberedBatches = 100_000;
+    /// <summary>Segment ids remembered (as 64-bit hashes, 24 MB): about a minute of a 50k events/s stream.</summary>
+    private const int RememberedSegments = 1_000_000;
 
     private sealed class Pending(KeyedEventBatch batch)
     {
         public readonly KeyedEventBatch Batch = batch;
+
+        /// <summary>Read on the consumer's thread, not the evaluation loop's: parsing is the costly part.</summary>
+        public readonly Dictionary<string, List<SecurityEvent>> Events = Read(batch);
+
+        public int Remaining;
+
+        private static Dictionary<string, List<SecurityEvent>> Read(KeyedEventBatch batch)
+        {
+            var events = new Dictionary<string, List<SecurityEvent>>(batch.Segments.Count, StringComparer.Ordinal);
+            foreach (var segment in batch.Segments)
+                events.TryAdd(segment.SegmentId, Partitioning.SegmentEvents.Read(segment));
+            return events;
+        }
         public readonly TaskCompletionSource Done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public int Remaining = batch.Events.Count;
     }
 
     private readonly Channel<Pending> _inbox = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
@@ -34,8 +47,8 @@ public sealed partial class DetectionWorker : BackgroundService
     private readonly ILogger<DetectionWorker> _logger;
     private readonly ReorderBuffer<Pending> _buffer;
     private readonly DetectionEngine _engine;
-    private readonly HashSet<string> _seenBatches = new(StringComparer.Ordinal);
-    private readonly Queue<string> _seenOrder = new();
+    private readonly HashSet<ulong> _seenSegments = [];
+    private readonly Queue<ulong> _seenOrder = new();
 
     public DetectionWorker(RuleSetProvider rules, IAlertSink sink, DetectorMetrics metrics, TimeProvider time, IOptions<DetectorOptions> options, ILogger<DetectionWorker> logger)
     {
@@ -114,18 +127,22 @@ public sealed partial class DetectionWorker : BackgroundService
 
     private void Accept(Pending pending, long now, List<Pending> finished)
     {
-        var batch = pending.Batch;
-        _metrics.EventsReceived.Add(batch.Events.Count);
-        if (!Remember(batch.BatchId) || batch.Events.Count == 0)
-        {
-            if (batch.Events.Count > 0)
-                _metrics.BatchesDuplicate.Add(1);
-            finished.Add(pending);
-            return;
-        }
         var late = _buffer.Late;
-        foreach (var e in batch.Events)
-            _buffer.Add(e, pending, now);
+        foreach (var segment in pending.Batch.Segments)
+        {
+            _metrics.EventsReceived.Add(segment.EventCount);
+            if (!Remember(segment.SegmentId))
+            {
+                _metrics.BatchesDuplicate.Add(1);
+                continue;
+            }
+            var events = pending.Events[segment.SegmentId];
+            pending.Remaining += events.Count;
+            foreach (var e in events)
+                _buffer.Add(e, pending, now);
+        }
+        if (pending.Remaining == 0)
+            finished.Add(pending);
         if (_buffer.Late > late)
         {
             _metrics.EventsLate.Add(_buffer.Late - late);
@@ -133,13 +150,14 @@ public sealed partial class DetectionWorker : BackgroundService
         }
     }
 
-    private bool Remember(string batchId)
+    private bool Remember(string segmentId)
     {
-        if (!_seenBatches.Add(batchId))
+        var hash = Parsing.Identity.EventIds.Fingerprint(System.Runtime.InteropServices.MemoryMarshal.AsBytes(segmentId.AsSpan()));
+        if (!_seenSegments.Add(hash))
             return false;
-        _seenOrder.Enqueue(batchId);
-        if (_seenOrder.Count > RememberedBatches)
-            _seenBatches.Remove(_seenOrder.Dequeue());
+        _seenOrder.Enqueue(hash);
+        if (_seenOrder.Count > RememberedSegments)
+            _seenSegments.Remove(_seenOrder.Dequeue());
         return true;
     }
 

@@ -17,7 +17,7 @@ public sealed class DetectorMetrics : IDisposable
         EventsRouted = _meter.CreateCounter<long>("logsentinel.detector.events.routed", "{event}", "Events forwarded to a dimension's partitioned stream");
         EventsReceived = _meter.CreateCounter<long>("logsentinel.detector.events.received", "{event}", "Partitioned events received for evaluation");
         EventsLate = _meter.CreateCounter<long>("logsentinel.detector.events.late", "{event}", "Events that arrived after a later event had been evaluated");
-        BatchesDuplicate = _meter.CreateCounter<long>("logsentinel.detector.batches.dropped", "{batch}", "Redelivered batches already evaluated, skipped");
+        BatchesDuplicate = _meter.CreateCounter<long>("logsentinel.detector.segments.dropped", "{segment}", "Redelivered segments already evaluated, skipped");
         AlertsSent = _meter.CreateCounter<long>("logsentinel.detector.alerts.sent", "{alert}", "Alert revisions published");
         Errors = _meter.CreateCounter<long>("logsentinel.detector.errors", "{error}", "Failed alert publishes and rejected rule reloads");
         _meter.CreateObservableGauge("logsentinel.detector.keys", () => TrackedKeys, "{key}", "Group keys held by the rules");

@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using LogSentinel.Detector;
+using LogSentinel.Detector.Commands;
+using LogSentinel.Detector.Offline;
+using LogSentinel.Detector.Partitioning;
+using LogSentinel.Detector.Pipeline;
+using LogSentinel.Detector.Rules;
+using LogSentinel.GeoIp;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using RabbitMQ.Client;
+
+// Measures collector -> RabbitMQ -> detector end to end on this machine, with the default rules. A published
+// collector follows a log file that this program appends to; a detector replica runs in this process (the
+// service's own host, RunCommand.Build) so its evaluated-event count can be read; alerts are read from a queue
+// bound to the alert exchange, as the notifier's would be.
+//   throughput COLLECTOR LOG          append LOG at full speed; events/s from first append to the last event evaluated
+//   latency COLLECTOR LOG RATE SECONDS   append LOG at RATE lines/s with a 5-failure burst from a new address every
+//                                     half second; p50/p99 from the burst's 5th line written to its alert received
+if (args.Length < 3)
+{
+    Console.Error.WriteLine("usage: throughput COLLECTOR LOG | latency COLLECTOR LOG RATE SECONDS");
+    return 2;
+}
+var (mode, collector, source) = (args[0], args[1], args[2]);
+var root = Repository();
+var rules = Path.Combine(root, "services", "detector", "rules");
+var work = Directory.CreateTempSubdirectory("logsentinel-detector-load-").FullName;
+var log = Path.Combine(work, "auth.log");
+File.WriteAllText(log, "");
+var config = Path.Combine(work, "collector.yaml");
+File.WriteAllText(config, $"""
+    Collector:
+      Host: bastion
+      TimeZone: UTC
+      Files:
+        - {log}
+      StartAtEnd: false
+      StateDirectory: {Path.Combine(work, "state")}
+      PollInterval: "00:00:00.010"
+      Journal:
+        Mode: Off
+      GeoIp:
+        Database: ""
+      Batch:
+        MaxEvents: 5000
+        MaxDelay: "00:00:00.200"
+    """);
+
+var factory = new ConnectionFactory { HostName = "localhost" };
+await using var connection = await factory.CreateConnectionAsync();
+await using var channel = await connection.CreateChannelAsync();
+const string AlertExchange = "LogSentinel.Contracts:AlertRaised";
+await channel.ExchangeDeclareAsync(AlertExchange, "fanout", durable: true, autoDelete: false);
+var alertQueue = (await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
+await channel.QueueBindAsync(alertQueue, AlertExchange, "");
+
+using var detector = RunCommand.Build("/nonexistent/detector.yaml", optional: true, c => c.AddInMemoryCollection(new Dictionary<string, string?>
+{
+    ["Detector:Rules"] = rules,
+    ["Detector:ReplicaId"] = "load",
+    ["Logging:LogLevel:Default"] = "Warning",
+}));
+await detector.StartAsync();
+var worker = detector.Services.GetRequiredService<DetectionWorker>();
+
+using var process = Process.Start(new ProcessStartInfo(collector, ["run", "--config", config]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+process.OutputDataReceived += (_, _) => { };
+process.ErrorDataReceived += (_, _) => { };
+process.BeginOutputReadLine();
+process.BeginErrorReadLine();
+await Task.Delay(1500); // the collector starts and opens the empty file
+
+try
+{
+    if (mode == "throughput")
+    {
+        var (events, expected) = Expected(source, RuleSetLoader.Load(rules));
+        var bytes = File.ReadAllBytes(source);
+        var clock = Stopwatch.StartNew();
+        using (var writer = new FileStream(log, FileMode.Append, FileAccess.Write, FileShare.ReadWrite))
+        {
+            for (var at = 0; at < bytes.Length; at += 1 << 20)
+            {
+                writer.Write(bytes, at, Math.Min(1 << 20, bytes.Length - at));
+                writer.Flush();
+            }
+        }
+        var last = TimeSpan.Zero;
+        var seen = 0L;
+        while (worker.EventsEvaluated < expected && clock.Elapsed < TimeSpan.FromMinutes(5))
+        {
+            if (worker.EventsEvaluated != seen)
+                (seen, last) = (worker.EventsEvaluated, clock.Elapsed);
+            await Task.Delay(5);
+        }
+        var seconds = clock.Elapsed.TotalSeconds;
+        var alerts = 0;
+        while (await channel.BasicGetAsync(alertQueue, autoAck: true) is not null)
+            alerts++;
+        Console.WriteLine($"throughput: {events} events ({bytes.Length / 1e6:F0} MB of log) read, published, routed ({expected} to partitions) and evaluated "
+            + $"in {seconds:F2} s = {events / seconds:F0} events/s; {worker.EventsEvaluated} evaluated, {worker.EventsLate} late, {alerts} alert revisions");
+    }
+    else
+    {
+        var lines = File.ReadAllLines(source);
+        var rate = int.Parse(args[3], CultureInfo.InvariantCulture);
+        var duration = TimeSpan.FromSeconds(int.Parse(args[4], CultureInfo.InvariantCulture));
+        var bursts = new Dictionary<string, DateTime>();
+        var latencies = new List<double>();
+        var clock = Stopwatch.StartNew();
+        var index = 0;
+        var nextBurst = TimeSpan.FromSeconds(1);
+        using (var writer = new FileStream(log, FileMode.Append, FileAccess.Write, FileShare.ReadWrite))
+        {
+            while (clock.Elapsed < duration)
+            {
+                var due = (int)(clock.Elapsed.TotalSeconds * rate);
+                var block = new StringBuilder();
+                string? burstIp = null;
+                while (index < due)
+                {
+                    var line = lines[index % lines.Length];
+                    block.Append(line).Append('\n');
+                    index++;
+                    if (clock.Elapsed >= nextBurst && burstIp is null)
+                    {
+                        // Five failures stamped with the current line's time: the fast brute-force rule fires on the fifth.
+                        burstIp = $"198.18.{bursts.Count / 250}.{1 + bursts.Count % 250}";
+                        for (var n = 0; n < 5; n++)
+                            block.Append(CultureInfo.InvariantCulture, $"{line[..15]} bastion sshd[{4000 + n}]: Failed password for root from {burstIp} port {50000 + n} ssh2\n");
+                        nextBurst += TimeSpan.FromMilliseconds(500);
+                    }
+                }
+                if (block.Length > 0)
+                {
+                    writer.Write(Encoding.UTF8.GetBytes(block.ToString()));
+                    writer.Flush();
+                    if (burstIp is not null)
+                        bursts[burstIp] = DateTime.UtcNow;
+                }
+                await ReadAlerts();
+                await Task.Delay(1);
+            }
+        }
+        var settle = Stopwatch.StartNew();
+        while (settle.Elapsed < TimeSpan.FromSeconds(3))
+        {
+            await ReadAlerts();
+            await Task.Delay(5);
+        }
+        latencies.Sort();
+        double P(double q) => latencies.Count == 0 ? double.NaN : latencies[Math.Min(latencies.Count - 1, (int)(q * latencies.Count))];
+        Console.WriteLine($"latency at {rate} lines/s for {duration.TotalSeconds:F0} s: {index} lines, {bursts.Count} bursts, {latencies.Count} alerted; "
+            + $"line written -> alert received p50 {P(0.5):F0} ms, p99 {P(0.99):F0} ms, max {P(1):F0} ms; {worker.EventsLate} late events");
+
+        async Task ReadAlerts()
+        {
+            while (await channel.BasicGetAsync(alertQueue, autoAck: true) is { } message)
+            {
+                var now = DateTime.UtcNow;
+                using var document = JsonDocument.Parse(message.Body);
+                var alert = document.RootElement.GetProperty("message");
+                if (alert.GetProperty("rule_id").GetString() == "ssh-brute-force-fast" && alert.GetProperty("revision").GetInt32() == 0
+                    && bursts.TryGetValue(alert.GetProperty("offender").GetString()!, out var written))
+                    latencies.Add((now - written).TotalMilliseconds);
+            }
+        }
+    }
+}
+finally
+{
+    process.Kill(entireProcessTree: true);
+    await process.WaitForExitAsync();
+    await detector.StopAsync();
+    Directory.Delete(work, recursive: true);
+}
+return 0;
+
+// What the detector must evaluate for the file: each event once per dimension that has a rule able to count it.
+static (long Events, long Routed) Expected(string path, RuleSet rules)
+{
+    using var geo = new GeoLocator(null);
+    long events = 0, routed = 0;
+    LogFileEvents.Read(path, new LogFileEvents.Settings { TimeZone = TimeZoneInfo.Utc, Host = "bastion" }, geo, e =>
+    {
+        events++;
+        if (!rules.IsAllowlisted(e))
+            routed += rules.Dimensions.Count(d => Dimensions.KeyOf(e, d) is not null && rules.AnyRuleMayCount(e, d));
+    });
+    return (events, routed);
+}
+
+static string Repository()
+{
+    var dir = new DirectoryInfo(AppContext.BaseDirectory);
+    while (!File.Exists(Path.Combine(dir!.FullName, "LogSentinel.sln")))
+        dir = dir.Parent;
+    return dir.FullName;
+}
