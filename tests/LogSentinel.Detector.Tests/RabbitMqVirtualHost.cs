@@ -62,7 +62,14 @@ internal sealed class RabbitMqVirtualHost : IAsyncDisposable
 
     private static void Ctl(params string[] args)
     {
-        var info = new ProcessStartInfo("rabbitmqctl") { RedirectStandardOutput = true, RedirectStandardError = true };
+        // rabbitmqctl needs the broker's Erlang cookie: root's (scripts/test.sh runs as root or with sudo).
+        var asRoot = Environment.UserName == "root";
+        var info = new ProcessStartInfo(asRoot ? "rabbitmqctl" : "sudo") { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (!asRoot)
+        {
+            info.ArgumentList.Add("-n");
+            info.ArgumentList.Add("rabbitmqctl");
+        }
         info.ArgumentList.Add("-q");
         foreach (var a in args)
             info.ArgumentList.Add(a);
