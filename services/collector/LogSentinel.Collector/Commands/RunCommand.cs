@@ -33,10 +33,7 @@ public static class RunCommand
 
     public static IHost Build(string configPath, bool optional, Action<IConfigurationBuilder>? configure = null)
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddYamlFile(Path.GetFullPath(configPath), optional);
-        builder.Configuration.AddEnvironmentVariables();
-        configure?.Invoke(builder.Configuration);
+        var builder = ServiceHost.CreateBuilder(configPath, optional, configure);
         builder.Services.AddCollector();
         builder.Services.AddCollectorRabbitMq();
         builder.Services.AddLogSentinelTelemetry("logsentinel-collector", Telemetry.CollectorMetrics.MeterName);

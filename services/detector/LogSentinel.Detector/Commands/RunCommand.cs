@@ -40,10 +40,7 @@ public static class RunCommand
 
     public static IHost Build(string configPath, bool optional, Action<IConfigurationBuilder>? configure = null)
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddYamlFile(Path.GetFullPath(configPath), optional);
-        builder.Configuration.AddEnvironmentVariables();
-        configure?.Invoke(builder.Configuration);
+        var builder = ServiceHost.CreateBuilder(configPath, optional, configure);
         builder.Services.AddDetector();
         builder.Services.AddDetectorRabbitMq();
         builder.Services.AddLogSentinelTelemetry("logsentinel-detector", Telemetry.DetectorMetrics.MeterName);

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+
+namespace LogSentinel.ServiceDefaults;
+
+/// <summary>How every service's `run` command builds its host: the YAML file, then the environment, which wins.</summary>
+public static class ServiceHost
+{
+    /// <param name="configPath">The service's YAML file; <paramref name="optional"/> when it is only the default path.</param>
+    /// <param name="configure">Extra sources after the environment (tests and tools set values here).</param>
+    public static HostApplicationBuilder CreateBuilder(string configPath, bool optional, Action<IConfigurationBuilder>? configure = null)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddYamlFile(Path.GetFullPath(configPath), optional);
+        builder.Configuration.AddEnvironmentVariables();
+        configure?.Invoke(builder.Configuration);
+        return builder;
+    }
+}
