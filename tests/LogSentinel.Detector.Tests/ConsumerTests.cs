@@ -51,6 +51,23 @@ public sealed class ConsumerTests
     }
 
     [Fact]
+    public async Task Should_drop_and_count_an_event_dated_far_ahead_of_the_clock_without_disturbing_the_others()
+    {
+        await using var provider = Services();
+        var harness = provider.GetRequiredService<ITestHarness>();
+        await harness.Start();
+        var future = SshFailed(DateTime.UtcNow.AddDays(400), "198.51.100.200");
+        var events = Enumerable.Range(0, 5).Select(i => SshFailed(T0.AddSeconds(i), "203.0.113.47")).Prepend(future).ToArray();
+
+        await harness.Bus.Publish(new SecurityEventBatch { BatchId = "web-01:9", Host = "web-01", RoutingKey = "p00", Events = events });
+
+        Assert.True(await harness.Published.Any<AlertRaised>(x => x.Context.Message.Offender == "203.0.113.47"));
+        // Once per partitioned stream that carries it: source, user and host rules may all count a failed login.
+        Assert.Equal(3, provider.GetRequiredService<Pipeline.DetectionWorker>().EventsDropped);
+        Assert.False(await harness.Published.Any<Fault<KeyedEventBatch>>());
+    }
+
+    [Fact]
     public async Task Should_not_alert_twice_when_a_batch_is_redelivered()
     {
         await using var provider = Services();

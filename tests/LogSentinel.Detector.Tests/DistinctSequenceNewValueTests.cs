@@ -179,6 +179,62 @@ public class DistinctSequenceNewValueTests
     }
 
     [Fact]
+    public void Should_raise_new_value_alerts_for_a_key_whatever_other_keys_do()
+    {
+        // alice: US, DE a day later (new), FR after 31 days when everything she had is older than the look-back.
+        var alice = new[]
+        {
+            SshAccepted(T0, "192.0.2.1", "alice", country: "US"),
+            SshAccepted(T0.AddDays(1), "192.0.2.2", "alice", country: "DE"),
+            SshAccepted(T0.AddDays(31.2), "192.0.2.3", "alice", country: "FR"),
+        };
+        // bob logs in every hour: event time moves on, key expiry sweeps run at other moments.
+        var bob = Enumerable.Range(0, 32 * 24).Select(h => SshAccepted(T0.AddHours(h).AddMinutes(7), "198.51.100.9", "bob", country: "BG"));
+
+        var alone = Engine.Final(NewCountry, alice);
+        var together = Engine.Final(NewCountry, alice.Concat(bob)).Where(a => a.Offender == "alice").ToArray();
+
+        Assert.Equal(["DE"], alone.SelectMany(a => a.Values!));
+        Assert.Equal(alone.Select(a => a.AlertId), together.Select(a => a.AlertId));
+    }
+
+    [Fact]
+    public void Should_give_two_alerts_of_the_same_second_two_ids()
+    {
+        var events = new[]
+        {
+            SshAccepted(T0, "192.0.2.10", "carol", country: "BG"),
+            SshAccepted(T0.AddDays(1), "203.0.113.5", "carol", country: "FR"),
+            SshAccepted(T0.AddDays(1), "203.0.113.6", "carol", country: "CN"),
+        };
+
+        var alerts = Engine.Final(NewCountry, events);
+
+        Assert.Equal(2, alerts.Select(a => a.AlertId).Distinct().Count());
+    }
+
+    [Fact]
+    public void Should_keep_a_separator_inside_a_value_from_splitting_the_group()
+    {
+        var rules = """
+            rules:
+              - id: per-user-host
+                description: failures per user and host
+                severity: low
+                type: threshold
+                match: { action: ssh_login_failed }
+                group_by: [user.name, host.name]
+                window: 1m
+                threshold: 2
+            """;
+        var events = Enumerable.Range(0, 2).Select(i => SshFailed(T0.AddSeconds(i), "203.0.113.1", "root|evil\\", "web-01"));
+
+        var alert = Assert.Single(Engine.Final(rules, events));
+
+        Assert.Equal(new Dictionary<string, string> { ["user.name"] = "root|evil\\", ["host.name"] = "web-01" }, alert.Group);
+    }
+
+    [Fact]
     public void Should_ignore_events_from_allowlisted_networks_and_excluded_sources()
     {
         var rules = """

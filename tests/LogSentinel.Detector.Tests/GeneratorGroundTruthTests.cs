@@ -122,5 +122,5 @@ public sealed class GeneratorGroundTruthTests : IClassFixture<GeneratorGroundTru
         Assert.All(_corpus.Result.Alerts, a => Assert.Equal(AlertEquality(a), a.AlertId));
     }
 
-    private static string AlertEquality(AlertRaised a) => Evaluation.AlertIds.For(a.RuleId, a.Offender, a.WindowStart);
+    private static string AlertEquality(AlertRaised a) => Evaluation.AlertIds.For(a.RuleId, a.Offender, a.WindowStart, a.SampleEventIds[0]);
 }

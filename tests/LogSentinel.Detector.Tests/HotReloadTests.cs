@@ -50,16 +50,25 @@ public sealed class HotReloadTests : IDisposable
         Assert.False(watcher.CheckForChanges());
 
         File.WriteAllText(Path.Combine(_dir.FullName, "rules.yaml"), Brute.Replace("threshold: 5", "threshold: 3"));
+        // A change is taken once it held still for a round: a file caught half-written is not applied.
+        Assert.False(watcher.CheckForChanges());
+        Assert.Equal(5, provider.Current.Rules.Single().Threshold);
         Assert.True(watcher.CheckForChanges());
         Assert.Equal(3, provider.Current.Rules.Single().Threshold);
 
         var running = provider.Current;
         File.WriteAllText(Path.Combine(_dir.FullName, "rules.yaml"), Brute.Replace("threshold: 5", "threshold: lots"));
         Assert.False(watcher.CheckForChanges());
+        Assert.False(watcher.CheckForChanges());
+        Assert.Same(running, provider.Current);
+        File.WriteAllText(Path.Combine(_dir.FullName, "rules.yaml"), "rules: []\n");
+        Assert.False(watcher.CheckForChanges());
+        Assert.False(watcher.CheckForChanges());
         Assert.Same(running, provider.Current);
 
         File.WriteAllText(Path.Combine(_dir.FullName, "more.yml"), Brute.Replace("id: brute", "id: other"));
         File.WriteAllText(Path.Combine(_dir.FullName, "rules.yaml"), Brute);
+        Assert.False(watcher.CheckForChanges());
         Assert.True(watcher.CheckForChanges());
         // Files load in name order: more.yml, then rules.yaml.
         Assert.Equal(["other", "brute"], provider.Current.Rules.Select(r => r.Id));

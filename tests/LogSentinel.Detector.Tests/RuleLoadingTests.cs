@@ -142,6 +142,36 @@ public class RuleLoadingTests
         Assert.Equal("ssh-fast", Assert.Single(rules.Rules).Id);
     }
 
+    [Fact]
+    public void Should_report_an_alias_that_refers_to_its_own_block_instead_of_recursing()
+    {
+        var yaml = Valid.Replace("match: { action: ssh_login_failed }", "match: &m { action: ssh_login_failed, not: *m }");
+
+        var e = Assert.Throws<RuleLoadException>(() => RuleSetLoader.LoadText(yaml, "r.yaml"));
+
+        Assert.Contains(e.Errors, x => x.Message.Contains("nested more than"));
+    }
+
+    [Theory]
+    [InlineData("window: 99999999999d")]
+    [InlineData("window: 9223372036854775807ms")]
+    [InlineData("window: 10675199d10675199d")]
+    public void Should_report_durations_too_large_to_represent(string window)
+    {
+        Assert.Contains("is not a duration", SingleError(Valid.Replace("window: 30s", window)).Message);
+    }
+
+    [Theory]
+    [InlineData("rules: []\n", "no rule to run")]
+    [InlineData("", "no rule to run")]
+    [InlineData("rules: []\n---\nrules: []\n", "one YAML document")]
+    public void Should_refuse_a_file_with_no_rules_or_with_several_documents(string yaml, string message)
+    {
+        var e = Assert.Throws<RuleLoadException>(() => RuleSetLoader.LoadText(yaml, "r.yaml"));
+
+        Assert.Contains(e.Errors, x => x.Message.Contains(message));
+    }
+
     [Theory]
     [InlineData("30s", 30)]
     [InlineData("10m", 600)]

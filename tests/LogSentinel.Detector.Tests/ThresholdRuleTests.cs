@@ -81,12 +81,13 @@ public class ThresholdRuleTests
     [Fact]
     public void Should_give_the_same_alert_id_for_the_same_rule_key_and_window()
     {
-        var first = Engine.Final(Rules, Failures("203.0.113.45", 6, TimeSpan.FromSeconds(2)));
-        var again = Engine.Final(Rules, Failures("203.0.113.45", 6, TimeSpan.FromSeconds(2)));
+        var events = Failures("203.0.113.45", 6, TimeSpan.FromSeconds(2)).ToList();
+        var first = Engine.Final(Rules, events);
+        var again = Engine.Final(Rules, events);
         var otherKey = Engine.Final(Rules, Failures("203.0.113.46", 6, TimeSpan.FromSeconds(2)));
 
         Assert.Equal(first.Single().AlertId, again.Single().AlertId);
-        Assert.Equal(AlertIds.For("ssh-fast", "203.0.113.45", T0), first.Single().AlertId);
+        Assert.Equal(AlertIds.For("ssh-fast", "203.0.113.45", T0, first.Single().SampleEventIds[0]), first.Single().AlertId);
         Assert.NotEqual(first.Single().AlertId, otherKey.Single().AlertId);
     }
 

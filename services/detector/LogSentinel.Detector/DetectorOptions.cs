@@ -23,6 +23,13 @@ public sealed class DetectorOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan Lateness { get; set; } = TimeSpan.FromMilliseconds(300);
 
+    /// <summary>
+    /// Events dated further than this ahead of the replica's clock are dropped and counted: event time is shared by
+    /// all keys of a replica, and one event from a host whose clock ran ahead would otherwise end every window.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
+    public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Events held for reordering at most; beyond it the earliest leave at once.</summary>
     [Range(1000, 10_000_000)]
     public int ReorderCapacity { get; set; } = 500_000;

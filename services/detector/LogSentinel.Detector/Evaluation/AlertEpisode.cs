@@ -15,6 +15,9 @@ internal sealed class AlertEpisode
     public const int MaxSamples = 10;
     public const int MaxTrackedValues = 10_000;
 
+    /// <summary>Values come from log lines: an alert lists at most this many characters of each.</summary>
+    public const int MaxValueLength = 256;
+
     private readonly Rule _rule;
     private readonly string _offender;
     private readonly List<string> _hosts = [];
@@ -22,7 +25,8 @@ internal sealed class AlertEpisode
     private readonly List<string> _ips = [];
     private readonly List<string> _samples = [];
     private readonly Dictionary<string, int> _countries = new(StringComparer.Ordinal);
-    private HashSet<string>? _values;
+    // Distinct values are told apart by a 64-bit hash: an open alert does not hold 10,000 attacker-chosen strings.
+    private HashSet<ulong>? _values;
     private readonly List<string> _listedValues = [];
     private bool _usersTruncated;
     private long _publishedCount;
@@ -35,14 +39,15 @@ internal sealed class AlertEpisode
     public long Events { get; private set; }
     public long CooldownUntilTicks { get; }
 
-    public AlertEpisode(Rule rule, string offender, long windowStartTicks, long firedTicks)
+    public AlertEpisode(Rule rule, string offender, in Seen first, long firedTicks)
     {
+        var windowStartTicks = first.Ticks;
         _rule = rule;
         _offender = offender;
         WindowStart = new DateTime(windowStartTicks, DateTimeKind.Utc);
         WindowEnd = new DateTime(firedTicks, DateTimeKind.Utc);
         CooldownUntilTicks = firedTicks + rule.Cooldown.Ticks;
-        Id = AlertIds.For(rule.Id, offender, WindowStart);
+        Id = AlertIds.For(rule.Id, offender, WindowStart, first.Id);
     }
 
     /// <summary>An event counted by the alert; <paramref name="value"/> is the distinct or new value it carries.</summary>
@@ -51,8 +56,8 @@ internal sealed class AlertEpisode
         Events++;
         if (seen.Ticks > WindowEnd.Ticks)
             WindowEnd = new DateTime(seen.Ticks, DateTimeKind.Utc);
-        AddCapped(_hosts, seen.Host, MaxHosts);
-        if (seen.User is { } user && !AddCapped(_users, user, MaxListed))
+        AddCapped(_hosts, Cut(seen.Host), MaxHosts);
+        if (seen.User is { } user && !AddCapped(_users, Cut(user), MaxListed))
             _usersTruncated = true;
         if (seen.Ip is { } ip)
             AddCapped(_ips, ip, MaxListed);
@@ -62,9 +67,10 @@ internal sealed class AlertEpisode
             _samples.Add(seen.Id);
         if (value is not null)
         {
-            _values ??= new HashSet<string>(StringComparer.Ordinal);
-            if (_values.Count < MaxTrackedValues && _values.Add(value))
-                AddCapped(_listedValues, value, MaxListed);
+            _values ??= [];
+            var hash = Parsing.Identity.EventIds.Fingerprint(System.Runtime.InteropServices.MemoryMarshal.AsBytes(value.AsSpan()));
+            if (_values.Count < MaxTrackedValues && _values.Add(hash))
+                AddCapped(_listedValues, Cut(value), MaxListed);
         }
     }
 
@@ -114,6 +120,8 @@ internal sealed class AlertEpisode
             SampleEventIds = [.. _samples],
         };
     }
+
+    private static string Cut(string value) => value.Length <= MaxValueLength ? value : value[..(MaxValueLength - 1)] + "…";
 
     private static bool AddCapped(List<string> list, string value, int cap)
     {

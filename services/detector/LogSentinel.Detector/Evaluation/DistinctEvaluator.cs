@@ -36,7 +36,7 @@ internal sealed class DistinctEvaluator(Rule rule) : RuleEvaluator<DistinctEvalu
         for (var i = 0; i < ordered.Length; i++)
             ordered[i] = latest[i];
         Array.Sort(ordered, (a, b) => a.Seen.Ticks != b.Seen.Ticks ? a.Seen.Ticks.CompareTo(b.Seen.Ticks) : string.CompareOrdinal(a.Value, b.Value));
-        var episode = Open(key, ordered[0].Seen.Ticks, seen.Ticks);
+        var episode = Open(key, ordered[0].Seen, seen.Ticks);
         foreach (var (v, s) in ordered)
             episode.Add(s, v);
         episode.SetCount(episode.DistinctValues);

@@ -32,7 +32,7 @@ internal sealed class NewValueEvaluator(Rule rule) : RuleEvaluator<NewValueEvalu
         var isNew = Remember(state, value, seen.Ticks);
         if (!isNew)
             return null;
-        var episode = Open(key, seen.Ticks, seen.Ticks);
+        var episode = Open(key, seen, seen.Ticks);
         episode.Add(seen, value);
         episode.SetCount(1);
         return episode;
@@ -60,6 +60,11 @@ internal sealed class NewValueEvaluator(Rule rule) : RuleEvaluator<NewValueEvalu
     private bool Remember(State state, string value, long ticks)
     {
         ref var known = ref state.Known;
+        // Values older than the look-back are forgotten here too, and a key with none left starts its history
+        // again: a key still held behaves exactly like one already expired, whenever the expiry sweep ran.
+        known.RemoveOlderThan(ticks - Rule.LookBack.Ticks);
+        if (known.Count == 0)
+            state.FirstTicks = ticks;
         state.FirstTicks = Math.Min(state.FirstTicks, ticks);
         var hadHistory = known.Count > 0 && ticks - state.FirstTicks >= Rule.Learning.Ticks;
         long? last = null;
@@ -68,7 +73,7 @@ internal sealed class NewValueEvaluator(Rule rule) : RuleEvaluator<NewValueEvalu
             if (string.Equals(known[i].Value, value, StringComparison.Ordinal))
                 last = known[i].Seen.Ticks;
         }
-        var isNew = hadHistory && (last is null || ticks - last.Value > Rule.LookBack.Ticks);
+        var isNew = hadHistory && last is null;
         known.Set(value, new Seen(ticks, "", "", null, null, null));
         if (known.Count > MaxValues)
             ForgetOldest(ref known);

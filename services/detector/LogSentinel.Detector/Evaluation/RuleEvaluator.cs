@@ -115,5 +115,5 @@ internal abstract class RuleEvaluator<TState>(Rule rule) : RuleEvaluator(rule) w
         }
     }
 
-    protected AlertEpisode Open(string key, long windowStartTicks, long firedTicks) => new(Rule, key, windowStartTicks, firedTicks);
+    protected AlertEpisode Open(string key, in Seen first, long firedTicks) => new(Rule, key, first, firedTicks);
 }

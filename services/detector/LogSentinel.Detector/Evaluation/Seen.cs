@@ -72,14 +72,20 @@ internal struct SeenRing(int capacity)
         return Count == 0 ? 0 : max - min;
     }
 
-    public readonly long EarliestTicks()
+    public readonly long EarliestTicks() => Count == 0 ? long.MaxValue : Earliest().Ticks;
+
+    /// <summary>The event the window starts with: the earliest held, the first of equals in arrival order.</summary>
+    public readonly Seen Earliest()
     {
-        if (!_unordered)
-            return Count == 0 ? long.MaxValue : this[0].Ticks;
-        var min = long.MaxValue;
-        for (var i = 0; i < Count; i++)
-            min = Math.Min(min, this[i].Ticks);
-        return min;
+        if (!_unordered || Count == 0)
+            return this[0];
+        var earliest = this[0];
+        for (var i = 1; i < Count; i++)
+        {
+            if (this[i].Ticks < earliest.Ticks)
+                earliest = this[i];
+        }
+        return earliest;
     }
 
     public void Clear()

@@ -31,7 +31,7 @@ internal sealed class SequenceEvaluator(Rule rule) : RuleEvaluator<SequenceEvalu
             failures.Clear();
             return null;
         }
-        var episode = Open(key, failures.EarliestTicks(), seen.Ticks);
+        var episode = Open(key, failures.Earliest(), seen.Ticks);
         for (var i = 0; i < failures.Count; i++)
             episode.Add(failures[i], null);
         episode.SetCount(failures.Count);

@@ -24,7 +24,7 @@ internal sealed class ThresholdEvaluator(Rule rule) : RuleEvaluator<ThresholdEva
         recent.Add(seen);
         if (recent.Count < recent.Capacity || recent.SpanTicks() > Rule.Window.Ticks)
             return null;
-        var episode = Open(key, recent.EarliestTicks(), seen.Ticks);
+        var episode = Open(key, recent.Earliest(), seen.Ticks);
         for (var i = 0; i < recent.Count; i++)
             episode.Add(recent[i], null);
         episode.SetCount(episode.Events);

@@ -29,6 +29,12 @@ public sealed partial class DetectionWorker : BackgroundService
 
         public int Remaining;
 
+        /// <summary>The segments this batch brought first: while it is unfinished, a redelivery of them waits for it.</summary>
+        public readonly List<ulong> Segments = [];
+
+        /// <summary>Earlier deliveries of some of this batch's segments, not finished yet: acknowledged after them.</summary>
+        public readonly List<Task> Originals = [];
+
         private static Dictionary<string, List<SecurityEvent>> Read(KeyedEventBatch batch)
         {
             var events = new Dictionary<string, List<SecurityEvent>>(batch.Segments.Count, StringComparer.Ordinal);
@@ -49,6 +55,9 @@ public sealed partial class DetectionWorker : BackgroundService
     private readonly DetectionEngine _engine;
     private readonly HashSet<ulong> _seenSegments = [];
     private readonly Queue<ulong> _seenOrder = new();
+    private readonly Dictionary<ulong, Pending> _unfinished = [];
+    private readonly TimeSpan _maxClockSkew;
+    private long _nextFutureWarningTicks;
 
     public DetectionWorker(RuleSetProvider rules, IAlertSink sink, DetectorMetrics metrics, TimeProvider time, IOptions<DetectorOptions> options, ILogger<DetectionWorker> logger)
     {
@@ -58,6 +67,7 @@ public sealed partial class DetectionWorker : BackgroundService
         _time = time;
         _logger = logger;
         _buffer = new ReorderBuffer<Pending>(options.Value.Lateness, options.Value.ReorderCapacity);
+        _maxClockSkew = options.Value.MaxClockSkew;
         _engine = new DetectionEngine(rules.Current);
     }
 
@@ -68,6 +78,11 @@ public sealed partial class DetectionWorker : BackgroundService
     public long EventsLate => Interlocked.Read(ref _late);
 
     private long _late;
+
+    /// <summary>Events dropped because they were dated more than MaxClockSkew ahead of this replica's clock.</summary>
+    public long EventsDropped => Interlocked.Read(ref _dropped);
+
+    private long _dropped;
 
     private long _evaluated;
 
@@ -112,7 +127,7 @@ public sealed partial class DetectionWorker : BackgroundService
                     alerts.Clear();
                 }
                 foreach (var pending in finished)
-                    pending.Done.TrySetResult();
+                    Complete(pending);
                 finished.Clear();
             }
         }
@@ -128,18 +143,32 @@ public sealed partial class DetectionWorker : BackgroundService
     private void Accept(Pending pending, long now, List<Pending> finished)
     {
         var late = _buffer.Late;
+        var future = now + _maxClockSkew.Ticks;
         foreach (var segment in pending.Batch.Segments)
         {
             _metrics.EventsReceived.Add(segment.EventCount);
-            if (!Remember(segment.SegmentId))
+            var hash = Parsing.Identity.EventIds.Fingerprint(System.Runtime.InteropServices.MemoryMarshal.AsBytes(segment.SegmentId.AsSpan()));
+            if (!Remember(hash))
             {
                 _metrics.BatchesDuplicate.Add(1);
+                if (_unfinished.TryGetValue(hash, out var original) && original != pending)
+                    pending.Originals.Add(original.Done.Task);
                 continue;
             }
-            var events = pending.Events[segment.SegmentId];
-            pending.Remaining += events.Count;
-            foreach (var e in events)
+            pending.Segments.Add(hash);
+            _unfinished[hash] = pending;
+            foreach (var e in pending.Events[segment.SegmentId])
+            {
+                // One event dated far ahead would move event time for every key of this replica: expire counts,
+                // close cooldowns. It is dropped and counted instead (a host clock gone wrong is the usual cause).
+                if (e.Timestamp.Ticks > future)
+                {
+                    DropFuture(e, now);
+                    continue;
+                }
+                pending.Remaining++;
                 _buffer.Add(e, pending, now);
+            }
         }
         if (pending.Remaining == 0)
             finished.Add(pending);
@@ -150,9 +179,41 @@ public sealed partial class DetectionWorker : BackgroundService
         }
     }
 
-    private bool Remember(string segmentId)
+    /// <summary>Acknowledges a batch whose events were all evaluated, once the earlier deliveries it repeats are.</summary>
+    private void Complete(Pending pending)
     {
-        var hash = Parsing.Identity.EventIds.Fingerprint(System.Runtime.InteropServices.MemoryMarshal.AsBytes(segmentId.AsSpan()));
+        foreach (var hash in pending.Segments)
+            _unfinished.Remove(hash);
+        if (pending.Originals.Count == 0)
+        {
+            pending.Done.TrySetResult();
+            return;
+        }
+        Task.WhenAll(pending.Originals).ContinueWith(
+            t =>
+            {
+                if (t.IsCompletedSuccessfully)
+                    pending.Done.TrySetResult();
+                else
+                    pending.Done.TrySetCanceled();
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private void DropFuture(SecurityEvent e, long now)
+    {
+        _metrics.EventsDropped.Add(1);
+        Interlocked.Increment(ref _dropped);
+        if (now < _nextFutureWarningTicks)
+            return;
+        _nextFutureWarningTicks = now + TimeSpan.TicksPerMinute;
+        FutureEvent(_logger, e.Event.Id, e.Host.Name, e.Timestamp, _maxClockSkew);
+    }
+
+    private bool Remember(ulong hash)
+    {
         if (!_seenSegments.Add(hash))
             return false;
         _seenOrder.Enqueue(hash);
@@ -205,6 +266,9 @@ public sealed partial class DetectionWorker : BackgroundService
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId} from {Host} is dated {Timestamp:o}, more than {Skew} ahead of this clock: dropped (counted in logsentinel.detector.events.dropped; at most one such warning a minute)")]
+    private static partial void FutureEvent(ILogger logger, string eventId, string host, DateTime timestamp, TimeSpan skew);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing {Count} alerts failed, retrying: {Reason}")]
     private static partial void PublishFailed(ILogger logger, int count, string reason);

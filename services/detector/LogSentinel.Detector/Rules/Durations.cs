@@ -22,17 +22,20 @@ public static class Durations
             var unit = 0;
             while (unit < span.Length && char.IsAsciiLetterLower(span[unit]))
                 unit++;
-            TimeSpan part;
+            long unitTicks;
             switch (span[..unit])
             {
-                case "ms": part = TimeSpan.FromMilliseconds(number); break;
-                case "s": part = TimeSpan.FromSeconds(number); break;
-                case "m": part = TimeSpan.FromMinutes(number); break;
-                case "h": part = TimeSpan.FromHours(number); break;
-                case "d": part = TimeSpan.FromDays(number); break;
+                case "ms": unitTicks = TimeSpan.TicksPerMillisecond; break;
+                case "s": unitTicks = TimeSpan.TicksPerSecond; break;
+                case "m": unitTicks = TimeSpan.TicksPerMinute; break;
+                case "h": unitTicks = TimeSpan.TicksPerHour; break;
+                case "d": unitTicks = TimeSpan.TicksPerDay; break;
                 default: return false;
             }
-            duration += part;
+            // "99999999999d" is not a duration a rule can use: refuse it rather than overflow.
+            if (number > (TimeSpan.MaxValue.Ticks - duration.Ticks) / unitTicks)
+                return false;
+            duration += TimeSpan.FromTicks(number * unitTicks);
             span = span[unit..];
         }
         return true;

@@ -25,7 +25,10 @@ public sealed class GroupBy
             : Partitioning.Dimensions.Host;
     }
 
-    /// <summary>The key of the event ("203.0.113.45", "root|bastion"), or null when the event lacks one of the fields.</summary>
+    /// <summary>
+    /// The key of the event ("203.0.113.45", "root|bastion"), or null when the event lacks one of the fields. In a
+    /// key of several fields each value has its '\' and '|' escaped, so a user named "a|b" cannot pass for two fields.
+    /// </summary>
     public string? KeyOf(SecurityEvent e)
     {
         if (Parts.Count == 1)
@@ -35,7 +38,7 @@ public sealed class GroupBy
         {
             if (Read(Parts[i], e) is not { } value)
                 return null;
-            values[i] = value;
+            values[i] = value.Contains('|') || value.Contains('\\') ? value.Replace("\\", "\\\\").Replace("|", "\\|") : value;
         }
         return string.Join('|', values);
     }
@@ -43,10 +46,27 @@ public sealed class GroupBy
     /// <summary>The key split back into its fields, for the alert.</summary>
     public IReadOnlyDictionary<string, string> Describe(string key)
     {
-        var values = Parts.Count == 1 ? [key] : key.Split('|', Parts.Count);
         var group = new Dictionary<string, string>(Parts.Count);
-        for (var i = 0; i < Parts.Count; i++)
-            group[Parts[i].Name] = values[i];
+        if (Parts.Count == 1)
+        {
+            group[Parts[0].Name] = key;
+            return group;
+        }
+        var part = 0;
+        var value = new System.Text.StringBuilder();
+        for (var i = 0; i < key.Length; i++)
+        {
+            if (key[i] == '\\' && i + 1 < key.Length)
+                value.Append(key[++i]);
+            else if (key[i] == '|' && part < Parts.Count - 1)
+            {
+                group[Parts[part++].Name] = value.ToString();
+                value.Clear();
+            }
+            else
+                value.Append(key[i]);
+        }
+        group[Parts[part].Name] = value.ToString();
         return group;
     }
 

@@ -19,6 +19,7 @@ public sealed partial class RuleFileWatcher(
     ILogger<RuleFileWatcher> logger) : BackgroundService
 {
     private string _loadedDigest = "";
+    private string? _pendingDigest;
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -38,14 +39,24 @@ public sealed partial class RuleFileWatcher(
             CheckForChanges();
     }
 
-    /// <summary>Reloads when the files' content changed; true when a new rule set took effect.</summary>
+    /// <summary>Reloads when the files' content changed and stayed so for one more round; true when a new rule set took effect.</summary>
     public bool CheckForChanges()
     {
         var path = options.Value.Rules;
         var digest = Digest(path);
         if (digest == _loadedDigest)
+        {
+            _pendingDigest = null;
             return false;
+        }
+        // A file caught half-written changes again by the next round: apply a change once it has held still.
+        if (digest != _pendingDigest)
+        {
+            _pendingDigest = digest;
+            return false;
+        }
         _loadedDigest = digest;
+        _pendingDigest = null;
         try
         {
             var rules = RuleSetLoader.Load(path);

@@ -15,6 +15,7 @@ namespace LogSentinel.Detector.Rules;
 public static partial class RuleSetLoader
 {
     public const int MaxThreshold = 100_000;
+    private const int MaxNesting = 8;
     public static readonly TimeSpan MaxWindow = TimeSpan.FromDays(31);
     public static readonly TimeSpan MaxLookBack = TimeSpan.FromDays(366);
 
@@ -83,7 +84,7 @@ public static partial class RuleSetLoader
         }
     }
 
-    private static RuleSet LoadTexts(IReadOnlyList<(string File, string Text)> texts)
+    private static RuleSet LoadTexts((string File, string Text)[] texts)
     {
         var errors = new List<RuleError>();
         var rules = new List<Rule>();
@@ -103,6 +104,8 @@ public static partial class RuleSetLoader
                 }
             }
         }
+        if (errors.Count == 0 && rules.Count == 0)
+            errors.Add(new RuleError(texts[0].File, 0, 0, "no rule to run: the files hold no enabled rule"));
         if (errors.Count > 0)
             throw new RuleLoadException(errors);
         return new RuleSet(rules, allowlist, texts.Select(t => t.File).ToArray());
@@ -126,8 +129,15 @@ public static partial class RuleSetLoader
                 errors.Add(new RuleError(file, e.Start.Line, e.Start.Column, "not valid YAML: " + e.Message));
                 return rules;
             }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or OverflowException)
+            {
+                errors.Add(new RuleError(file, 0, 0, "cannot be read: " + e.Message));
+                return rules;
+            }
             if (yaml.Documents.Count == 0)
                 return rules;
+            if (yaml.Documents.Count > 1)
+                Error(yaml.Documents[1].RootNode, "a rule file holds one YAML document; put further rules in the same list or another file");
             if (yaml.Documents[0].RootNode is not YamlMappingNode root)
             {
                 Error(yaml.Documents[0].RootNode, "a rule file is a mapping with 'rules' (and optionally 'allowlist')");
@@ -261,8 +271,14 @@ public static partial class RuleSetLoader
             };
         }
 
-        private EventMatcher? Matcher(YamlNode node, string where)
+        private EventMatcher? Matcher(YamlNode node, string where, int depth = 0)
         {
+            // An alias can point back at its own block (&m ... not: *m): nesting is bounded instead of followed forever.
+            if (depth > MaxNesting)
+            {
+                Error(node, where + ": nested more than " + MaxNesting + " levels (an alias that refers to itself?)");
+                return null;
+            }
             if (node is not YamlMappingNode map)
             {
                 Error(node, where + ": expected a mapping of field conditions (action, outcome, user, source_cidr, not...)");
@@ -286,7 +302,7 @@ public static partial class RuleSetLoader
                 }
                 else if (key == NotKey)
                 {
-                    not = Matcher(value, where + ".not");
+                    not = Matcher(value, where + ".not", depth + 1);
                 }
                 else if (MatchFields.TryGetValue(key, out var field))
                 {
@@ -474,11 +490,11 @@ public static partial class RuleSetLoader
         private void Error(YamlNode node, string message) => errors.Add(new RuleError(file, node.Start.Line, node.Start.Column, message));
 
         /// <summary>The rule node written back as text without positions or comments: equal text, equal rule.</summary>
-        private static string Canonical(YamlNode node) => node switch
+        private static string Canonical(YamlNode node, int depth = 0) => depth > MaxNesting ? "…" : node switch
         {
             YamlScalarNode s => "'" + s.Value + "'",
-            YamlSequenceNode l => "[" + string.Join(",", l.Children.Select(Canonical)) + "]",
-            YamlMappingNode m => "{" + string.Join(",", m.Children.OrderBy(c => Canonical(c.Key), StringComparer.Ordinal).Select(c => Canonical(c.Key) + ":" + Canonical(c.Value))) + "}",
+            YamlSequenceNode l => "[" + string.Join(",", l.Children.Select(c => Canonical(c, depth + 1))) + "]",
+            YamlMappingNode m => "{" + string.Join(",", m.Children.OrderBy(c => Canonical(c.Key, depth + 1), StringComparer.Ordinal).Select(c => Canonical(c.Key, depth + 1) + ":" + Canonical(c.Value, depth + 1))) + "}",
             _ => "",
         };
     }

@@ -18,6 +18,7 @@ public sealed class DetectorMetrics : IDisposable
         EventsReceived = _meter.CreateCounter<long>("logsentinel.detector.events.received", "{event}", "Partitioned events received for evaluation");
         EventsLate = _meter.CreateCounter<long>("logsentinel.detector.events.late", "{event}", "Events that arrived after a later event had been evaluated");
         BatchesDuplicate = _meter.CreateCounter<long>("logsentinel.detector.segments.dropped", "{segment}", "Redelivered segments already evaluated, skipped");
+        EventsDropped = _meter.CreateCounter<long>("logsentinel.detector.events.dropped", "{event}", "Events dated further ahead of the clock than MaxClockSkew, not evaluated");
         AlertsSent = _meter.CreateCounter<long>("logsentinel.detector.alerts.sent", "{alert}", "Alert revisions published");
         Errors = _meter.CreateCounter<long>("logsentinel.detector.errors", "{error}", "Failed alert publishes and rejected rule reloads");
         _meter.CreateObservableGauge("logsentinel.detector.keys", () => TrackedKeys, "{key}", "Group keys held by the rules");
@@ -28,6 +29,7 @@ public sealed class DetectorMetrics : IDisposable
     public Counter<long> EventsReceived { get; }
     public Counter<long> EventsLate { get; }
     public Counter<long> BatchesDuplicate { get; }
+    public Counter<long> EventsDropped { get; }
     public Counter<long> AlertsSent { get; }
     public Counter<long> Errors { get; }
     public long TrackedKeys { get; set; }
