@@ -68,7 +68,7 @@ internal static class RecordedStream
             for (var i = 0; i < ofHost.Length; i += 300)
             {
                 var chunk = ofHost.Skip(i).Take(300).ToArray();
-                batches.Add(new SecurityEventBatch { BatchId = $"{host}:{i}", Host = host, RoutingKey = "p00", Events = chunk });
+                batches.Add(new SecurityEventBatch { BatchId = $"{host}:{chunk[0].Event.Id}", Host = host, RoutingKey = "p00", Events = chunk });
             }
         }
         // Hosts interleaved, each in its own order, as several collectors publishing at once.

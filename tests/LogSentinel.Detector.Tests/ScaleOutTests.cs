@@ -28,7 +28,7 @@ public sealed class ScaleOutTests
         return alerts.Select(a => a.AlertId).ToHashSet();
     }
 
-    private static IHost Replica(string vhost, string id) => RunCommand.Build("/nonexistent/detector.yaml", optional: true, c => c.AddInMemoryCollection(new Dictionary<string, string?>
+    internal static IHost Replica(string vhost, string id) => RunCommand.Build("/nonexistent/detector.yaml", optional: true, c => c.AddInMemoryCollection(new Dictionary<string, string?>
     {
         ["Detector:Rules"] = Engine.DefaultRules,
         ["Detector:ReplicaId"] = id,
@@ -49,22 +49,7 @@ public sealed class ScaleOutTests
         {
             foreach (var host in hosts)
                 await host.StartAsync();
-            var bus = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host("localhost", vhost.Name, h =>
-            {
-                h.Username("guest");
-                h.Password("guest");
-            }));
-            await bus.StartAsync();
-            try
-            {
-                // All hosts' batches at once, as collectors that all flush together: the whole recorded stream
-                // reaches the replicas within the lateness, so event-time order can be restored everywhere.
-                await Task.WhenAll(RecordedStream.Batches(Stream).Select(b => bus.Publish(b)));
-            }
-            finally
-            {
-                await bus.StopAsync();
-            }
+            await PublishAsync(vhost.Name, Stream);
 
             var ids = new HashSet<string>();
             var deadline = DateTime.UtcNow.AddSeconds(90);
@@ -89,6 +74,28 @@ public sealed class ScaleOutTests
         }
     }
 
+    /// <summary>
+    /// All hosts' batches at once, as collectors that all flush together: the whole stream reaches the replicas
+    /// within the lateness, so event-time order can be restored everywhere.
+    /// </summary>
+    internal static async Task PublishAsync(string vhost, List<SecurityEvent> events)
+    {
+        var bus = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host("localhost", vhost, h =>
+        {
+            h.Username("guest");
+            h.Password("guest");
+        }));
+        await bus.StartAsync();
+        try
+        {
+            await Task.WhenAll(RecordedStream.Batches(events).Select(b => bus.Publish(b)));
+        }
+        finally
+        {
+            await bus.StopAsync();
+        }
+    }
+
     [Fact]
     public async Task Should_raise_the_same_alert_ids_with_one_replica_and_with_three()
     {
@@ -104,6 +111,98 @@ public sealed class ScaleOutTests
         // The three replicas shared the work, and no event was evaluated twice.
         Assert.All(three.Evaluated, n => Assert.True(n > 0, string.Join(",", three.Evaluated)));
         Assert.Equal(one.Evaluated.Sum(), three.Evaluated.Sum());
+    }
+}
+
+/// <summary>
+/// Replicas joining: consistent hashing moves only the partitions the new replica takes; every key that stays put
+/// keeps its state, so it raises exactly the alerts it would have raised without the join.
+/// </summary>
+[Collection(RabbitMqTests.Name)]
+public sealed class ReplicaJoinTests
+{
+    private static readonly List<SecurityEvent> Stream = RecordedStream.Events();
+
+    [Fact]
+    public async Task Should_raise_every_alert_of_the_keys_that_stay_put_when_a_replica_joins()
+    {
+        var rules = RuleSetLoader.Load(Engine.DefaultRules);
+        var ordered = Stream.Order(EventOrder.Instance).ToList();
+        // The replica joins while as many brute forces as possible are half way to their threshold.
+        var attacks = ordered.Where(e => e.Source?.Ip?.StartsWith("203.0.113.", StringComparison.Ordinal) == true)
+            .GroupBy(e => e.Source!.Ip!)
+            .Where(g => g.Count() >= 5)
+            .Select(g => (First: g.First().Timestamp, Fifth: g.ElementAt(4).Timestamp))
+            .ToArray();
+        var split = attacks.Select(a => a.Fifth).MaxBy(t => attacks.Count(a => a.First < t && t <= a.Fifth));
+        var firstHalf = ordered.Where(e => e.Timestamp < split).ToList();
+        var secondHalf = ordered.Where(e => e.Timestamp >= split).ToList();
+        var engine = new DetectionEngine(rules);
+        var expected = new List<AlertRaised>();
+        foreach (var e in ordered)
+            engine.Process(e, expected);
+
+        await using var vhost = await RabbitMqVirtualHost.CreateAsync();
+        await vhost.BindAlertQueueAsync();
+        var hosts = new List<IHost> { ScaleOutTests.Replica(vhost.Name, "r0"), ScaleOutTests.Replica(vhost.Name, "r1") };
+        try
+        {
+            foreach (var host in hosts)
+                await host.StartAsync();
+            await ScaleOutTests.PublishAsync(vhost.Name, firstHalf);
+            await WaitEvaluatedAsync(hosts, Routed(rules, firstHalf));
+
+            var joiner = ScaleOutTests.Replica(vhost.Name, "r2");
+            hosts.Add(joiner);
+            await joiner.StartAsync();
+            await ScaleOutTests.PublishAsync(vhost.Name, secondHalf);
+            await WaitEvaluatedAsync(hosts, Routed(rules, ordered));
+            await Task.Delay(1500);
+            var received = (await vhost.TakeAlertsAsync()).Select(a => a.Id).ToHashSet();
+
+            // The joiner took some partitions; all the others stayed with the replica that had them.
+            var moved = Worker(joiner).Partitions.ToHashSet();
+            Assert.NotEmpty(moved);
+            var stayed = expected.Where(a => a.Revision == 0 && !moved.Contains(PartitionOf(a, rules))).ToArray();
+            // Some of them fire on counts begun before the join: they show the state of keys that stay put survives it.
+            Assert.Contains(stayed, a => a.WindowStart < split && a.WindowEnd >= split);
+            Assert.All(stayed, a => Assert.Contains(a.AlertId, received));
+        }
+        finally
+        {
+            foreach (var host in hosts)
+            {
+                await host.StopAsync();
+                host.Dispose();
+            }
+        }
+    }
+
+    private static DetectionWorker Worker(IHost host) => host.Services.GetRequiredService<DetectionWorker>();
+
+    private static string PartitionOf(AlertRaised alert, RuleSet rules)
+    {
+        var dimension = rules.Rules.Single(r => r.Id == alert.RuleId).GroupBy.Dimension;
+        var key = dimension switch
+        {
+            Partitioning.Dimensions.Source => alert.Group["source.ip"],
+            Partitioning.Dimensions.User => alert.Group["user.name"],
+            _ => alert.Group["host.name"],
+        };
+        return Partitioning.Dimensions.RoutingKey(dimension, Partitioning.Dimensions.PartitionOf(key));
+    }
+
+    /// <summary>How many (event, dimension) pairs the replicas must evaluate for these events.</summary>
+    private static long Routed(RuleSet rules, List<SecurityEvent> events) =>
+        events.Where(e => !rules.IsAllowlisted(e))
+            .Sum(e => rules.Dimensions.Count(d => Partitioning.Dimensions.KeyOf(e, d) is not null && rules.AnyRuleMayCount(e, d)));
+
+    private static async Task WaitEvaluatedAsync(List<IHost> hosts, long expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (hosts.Sum(h => Worker(h).EventsEvaluated) < expected && DateTime.UtcNow < deadline)
+            await Task.Delay(100);
+        Assert.Equal(expected, hosts.Sum(h => Worker(h).EventsEvaluated));
     }
 }
 

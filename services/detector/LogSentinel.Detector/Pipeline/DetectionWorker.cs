@@ -84,6 +84,18 @@ public sealed partial class DetectionWorker : BackgroundService
 
     private long _dropped;
 
+    /// <summary>The partitions (routing keys) this replica has evaluated events of: which share of the keys it holds.</summary>
+    public IReadOnlyCollection<string> Partitions
+    {
+        get
+        {
+            lock (_partitions)
+                return [.. _partitions];
+        }
+    }
+
+    private readonly HashSet<string> _partitions = new(StringComparer.Ordinal);
+
     private long _evaluated;
 
     /// <summary>Completes when the batch's events were evaluated and their alerts published.</summary>
@@ -144,6 +156,8 @@ public sealed partial class DetectionWorker : BackgroundService
     {
         var late = _buffer.Late;
         var future = now + _maxClockSkew.Ticks;
+        lock (_partitions)
+            _partitions.Add(pending.Batch.RoutingKey);
         foreach (var segment in pending.Batch.Segments)
         {
             _metrics.EventsReceived.Add(segment.EventCount);
