@@ -34,13 +34,6 @@ public sealed record KeyedEventSegment
     [JsonPropertyName("segment_id")]
     public required string SegmentId { get; init; }
 
-    [JsonPropertyName("event_count")]
-    public required int EventCount { get; init; }
-
-    /// <summary>
-    /// The events as one UTF-8 JSON array of <see cref="SecurityEvent"/> (base64 in the message). One opaque value
-    /// keeps the bus envelope cheap to parse; the events are read with the source-generated serializer.
-    /// </summary>
-    [JsonPropertyName("events_json")]
-    public required byte[] EventsJson { get; init; }
+    [JsonPropertyName("events")]
+    public required IReadOnlyList<SecurityEvent> Events { get; init; }
 }

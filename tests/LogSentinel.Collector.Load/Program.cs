@@ -83,7 +83,7 @@ async Task<int> Drain(bool countOnly = false)
         }
         var now = DateTime.UtcNow;
         using var document = JsonDocument.Parse(message.Body);
-        foreach (var e in document.RootElement.GetProperty("message").GetProperty("events").EnumerateArray())
+        foreach (var e in document.RootElement.GetProperty("events").EnumerateArray())
         {
             arrivals.TryAdd(e.GetProperty("log").GetProperty("offset").GetInt64(), now);
             n++;

@@ -79,8 +79,10 @@ internal sealed class RabbitMqQueue : IAsyncDisposable
         var events = new List<(string, long, string)>();
         while (await _channel!.BasicGetAsync(_queue, autoAck: true) is { } message)
         {
+            // The event stream's format: the batch's own JSON, its type in the headers (no bus envelope).
+            Assert.Equal("application/vnd.logsentinel.events+json", message.BasicProperties.ContentType);
             using var document = JsonDocument.Parse(message.Body);
-            var batch = document.RootElement.GetProperty("message");
+            var batch = document.RootElement;
             var routingKey = batch.GetProperty("routing_key").GetString()!;
             Assert.Equal(message.RoutingKey, routingKey);
             foreach (var e in batch.GetProperty("events").EnumerateArray())

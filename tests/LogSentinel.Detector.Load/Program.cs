@@ -58,6 +58,9 @@ const string AlertExchange = "LogSentinel.Contracts:AlertRaised";
 await channel.ExchangeDeclareAsync(AlertExchange, "fanout", durable: true, autoDelete: false);
 var alertQueue = (await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
 await channel.QueueBindAsync(alertQueue, AlertExchange, "");
+// Durable queues may hold what an interrupted earlier run left: start empty.
+await channel.QueueDeleteAsync("logsentinel-detector-ingest");
+await channel.QueueDeleteAsync("logsentinel-detector-load");
 
 using var detector = RunCommand.Build("/nonexistent/detector.yaml", optional: true, c => c.AddInMemoryCollection(new Dictionary<string, string?>
 {

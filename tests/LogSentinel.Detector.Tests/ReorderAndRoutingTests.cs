@@ -70,9 +70,9 @@ public class ReorderAndRoutingTests
         foreach (var dimension in new[] { Dimensions.Source, Dimensions.User })
         {
             var ofDimension = routed.Where(b => b.Dimension == dimension).ToArray();
-            Assert.Equal(200, ofDimension.Sum(b => b.Segments.Sum(s => SegmentEvents.Read(s).Count)));
+            Assert.Equal(200, ofDimension.Sum(b => b.Segments.Sum(s => s.Events.Count)));
             foreach (var key in events.Select(e => Dimensions.KeyOf(e, dimension)).Distinct())
-                Assert.Single(ofDimension, b => b.Segments.Any(s => SegmentEvents.Read(s).Any(e => Dimensions.KeyOf(e, dimension) == key)));
+                Assert.Single(ofDimension, b => b.Segments.Any(s => s.Events.Any(e => Dimensions.KeyOf(e, dimension) == key)));
         }
         Assert.All(routed, b => Assert.Equal("b1/" + b.RoutingKey, Assert.Single(b.Segments).SegmentId));
         Assert.Equal(routed.Select(b => b.BatchId), EventRouter.Route(Batch(events), rules).Select(b => b.BatchId));

@@ -3,6 +3,7 @@ using LogSentinel.Detector.Commands;
 using LogSentinel.Detector.Evaluation;
 using LogSentinel.Detector.Pipeline;
 using LogSentinel.Detector.Rules;
+using LogSentinel.Messaging;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -88,7 +89,7 @@ public sealed class ScaleOutTests
         await bus.StartAsync();
         try
         {
-            await Task.WhenAll(RecordedStream.Batches(events).Select(b => bus.Publish(b)));
+            await Task.WhenAll(RecordedStream.Batches(events).Select(b => bus.Publish(b, c => c.UseEventStream())));
         }
         finally
         {

@@ -1,6 +1,7 @@
 using LogSentinel.Collector.Pipeline;
 using LogSentinel.Collector.Publishing;
 using LogSentinel.Contracts;
+using LogSentinel.Messaging;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -47,6 +48,7 @@ public static class CollectorServiceCollectionExtensions
                 h.PublisherConfirmation = true;
             });
             cfg.Send<SecurityEventBatch>(s => s.UseRoutingKeyFormatter(c => c.Message.RoutingKey));
+            cfg.UseEventStream();
             cfg.ConfigureEndpoints(context);
         }));
         return services;

@@ -1,5 +1,5 @@
 using LogSentinel.Contracts;
-using LogSentinel.Contracts.Json;
+using LogSentinel.Messaging;
 using LogSentinel.Detector.Consumers;
 using LogSentinel.Detector.Pipeline;
 using LogSentinel.Detector.Rules;
@@ -77,12 +77,7 @@ public static class DetectorServiceCollectionExtensions
                     h.Password(o.Password);
                     h.PublisherConfirmation = true;
                 });
-                // The contracts' source-generated metadata: no reflection per property when events are read and written.
-                cfg.ConfigureJsonSerializerOptions(json =>
-                {
-                    json.TypeInfoResolverChain.Insert(0, ContractsJsonContext.Default);
-                    return json;
-                });
+                cfg.UseEventStream();
                 cfg.Publish<KeyedEventBatch>(p => p.ExchangeType = ConsistentHash);
                 cfg.Send<KeyedEventBatch>(s => s.UseRoutingKeyFormatter(c => c.Message.RoutingKey));
                 cfg.ReceiveEndpoint(PartitionQueue(options.ReplicaId), e =>
@@ -108,6 +103,9 @@ public static class DetectorServiceCollectionExtensions
     public static string PartitionQueue(string replicaId) => "logsentinel-detector-" + replicaId;
 
     /// <summary>One replica in one process: a plain endpoint receives every partitioned batch.</summary>
-    public static void ConfigureDetectorPartitionEndpoint(this IBusFactoryConfigurator cfg, IBusRegistrationContext context) =>
+    public static void ConfigureDetectorPartitionEndpoint(this IBusFactoryConfigurator cfg, IBusRegistrationContext context)
+    {
+        cfg.UseEventStream();
         cfg.ReceiveEndpoint("logsentinel-detector-partitions", e => e.ConfigureConsumer<KeyedEventBatchConsumer>(context));
+    }
 }

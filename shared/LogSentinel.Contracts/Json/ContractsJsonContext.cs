@@ -10,7 +10,6 @@ namespace LogSentinel.Contracts.Json;
 [JsonSerializable(typeof(SecurityEvent))]
 [JsonSerializable(typeof(SecurityEventBatch))]
 [JsonSerializable(typeof(KeyedEventBatch))]
-[JsonSerializable(typeof(List<SecurityEvent>))]
 [JsonSerializable(typeof(AlertRaised))]
 [JsonSerializable(typeof(IReadOnlyList<AlertRaised>))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

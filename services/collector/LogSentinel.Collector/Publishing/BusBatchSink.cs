@@ -1,4 +1,5 @@
 using LogSentinel.Contracts;
+using LogSentinel.Messaging;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -17,7 +18,7 @@ public sealed partial class BusBatchSink(IBus bus, IOptions<CollectorOptions> op
         timeout.CancelAfter(options.Value.Publish.Timeout);
         try
         {
-            await bus.Publish(batch, timeout.Token).ConfigureAwait(false);
+            await bus.Publish(batch, c => c.UseEventStream(), timeout.Token).ConfigureAwait(false);
             return true;
         }
         catch (Exception e) when (!cancellation.IsCancellationRequested)

@@ -2,6 +2,7 @@ using LogSentinel.Contracts;
 using LogSentinel.Detector.Partitioning;
 using LogSentinel.Detector.Rules;
 using LogSentinel.Detector.Telemetry;
+using LogSentinel.Messaging;
 using MassTransit;
 
 namespace LogSentinel.Detector.Consumers;
@@ -18,8 +19,8 @@ public sealed class SecurityEventBatchConsumer(RuleSetProvider rules, DetectorMe
         for (var i = 0; i < batches.Length; i++)
             batches[i] = context.Message[i].Message;
         var routed = EventRouter.Route(batches, rules.Current);
-        await Task.WhenAll(routed.Select(b => context.Publish(b, context.CancellationToken))).ConfigureAwait(false);
-        metrics.EventsRouted.Add(routed.Sum(b => b.Segments.Sum(s => (long)s.EventCount)));
+        await Task.WhenAll(routed.Select(b => context.Publish(b, c => c.UseEventStream(), context.CancellationToken))).ConfigureAwait(false);
+        metrics.EventsRouted.Add(routed.Sum(b => b.Segments.Sum(s => (long)s.Events.Count)));
     }
 }
 

@@ -36,7 +36,11 @@ public static class EventRouter
             {
                 if (!buckets.TryGetValue(bucket, out var segments))
                     buckets[bucket] = segments = [];
-                segments.Add(SegmentEvents.Create(batch.BatchId + "/" + Dimensions.RoutingKey(bucket.Dimension, bucket.Partition), events));
+                segments.Add(new KeyedEventSegment
+                {
+                    SegmentId = batch.BatchId + "/" + Dimensions.RoutingKey(bucket.Dimension, bucket.Partition),
+                    Events = events,
+                });
             }
         }
         var routed = new List<KeyedEventBatch>(buckets.Count);

@@ -24,9 +24,6 @@ public sealed partial class DetectionWorker : BackgroundService
     {
         public readonly KeyedEventBatch Batch = batch;
 
-        /// <summary>Read on the consumer's thread, not the evaluation loop's: parsing is the costly part.</summary>
-        public readonly Dictionary<string, List<SecurityEvent>> Events = Read(batch);
-
         public int Remaining;
 
         /// <summary>The segments this batch brought first: while it is unfinished, a redelivery of them waits for it.</summary>
@@ -35,13 +32,6 @@ public sealed partial class DetectionWorker : BackgroundService
         /// <summary>Earlier deliveries of some of this batch's segments, not finished yet: acknowledged after them.</summary>
         public readonly List<Task> Originals = [];
 
-        private static Dictionary<string, List<SecurityEvent>> Read(KeyedEventBatch batch)
-        {
-            var events = new Dictionary<string, List<SecurityEvent>>(batch.Segments.Count, StringComparer.Ordinal);
-            foreach (var segment in batch.Segments)
-                events.TryAdd(segment.SegmentId, Partitioning.SegmentEvents.Read(segment));
-            return events;
-        }
         public readonly TaskCompletionSource Done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
@@ -160,7 +150,7 @@ public sealed partial class DetectionWorker : BackgroundService
             _partitions.Add(pending.Batch.RoutingKey);
         foreach (var segment in pending.Batch.Segments)
         {
-            _metrics.EventsReceived.Add(segment.EventCount);
+            _metrics.EventsReceived.Add(segment.Events.Count);
             var hash = Parsing.Identity.EventIds.Fingerprint(System.Runtime.InteropServices.MemoryMarshal.AsBytes(segment.SegmentId.AsSpan()));
             if (!Remember(hash))
             {
@@ -171,7 +161,7 @@ public sealed partial class DetectionWorker : BackgroundService
             }
             pending.Segments.Add(hash);
             _unfinished[hash] = pending;
-            foreach (var e in pending.Events[segment.SegmentId])
+            foreach (var e in segment.Events)
             {
                 // One event dated far ahead would move event time for every key of this replica: expire counts,
                 // close cooldowns. It is dropped and counted instead (a host clock gone wrong is the usual cause).
