@@ -21,6 +21,8 @@ using RabbitMQ.Client;
 //   throughput COLLECTOR LOG          append LOG at full speed; events/s from first append to the last event evaluated
 //   latency COLLECTOR LOG RATE SECONDS   append LOG at RATE lines/s with a 5-failure burst from a new address every
 //                                     half second; p50/p99 from the burst's 5th line written to its alert received
+//   detector COLLECTOR LOG            the detector alone: the collector fills the detector's queue first and stops,
+//                                     then a replica starts; events/s from its start to the last event evaluated
 if (args.Length < 3)
 {
     Console.Error.WriteLine("usage: throughput COLLECTOR LOG | latency COLLECTOR LOG RATE SECONDS");
@@ -62,13 +64,25 @@ await channel.QueueBindAsync(alertQueue, AlertExchange, "");
 await channel.QueueDeleteAsync("logsentinel-detector-ingest");
 await channel.QueueDeleteAsync("logsentinel-detector-load");
 
-using var detector = RunCommand.Build("/nonexistent/detector.yaml", optional: true, c => c.AddInMemoryCollection(new Dictionary<string, string?>
+IHost StartDetector() => RunCommand.Build("/nonexistent/detector.yaml", optional: true, c => c.AddInMemoryCollection(new Dictionary<string, string?>
 {
     ["Detector:Rules"] = rules,
     ["Detector:ReplicaId"] = "load",
     ["Logging:LogLevel:Default"] = "Warning",
 }));
-await detector.StartAsync();
+
+if (mode == "detector")
+{
+    // A replica declares its queues and leaves; they fill while no replica runs.
+    using (var first = StartDetector())
+    {
+        await first.StartAsync();
+        await first.StopAsync();
+    }
+}
+using var detector = StartDetector();
+if (mode != "detector")
+    await detector.StartAsync();
 var worker = detector.Services.GetRequiredService<DetectionWorker>();
 
 using var process = Process.Start(new ProcessStartInfo(collector, ["run", "--config", config]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
@@ -80,7 +94,29 @@ await Task.Delay(1500); // the collector starts and opens the empty file
 
 try
 {
-    if (mode == "throughput")
+    if (mode == "detector")
+    {
+        var (events, expected) = Expected(source, RuleSetLoader.Load(rules));
+        using (var writer = new FileStream(log, FileMode.Append, FileAccess.Write, FileShare.ReadWrite))
+            writer.Write(File.ReadAllBytes(source));
+        uint queued = 0;
+        for (var still = 0; still < 20; still++)
+        {
+            await Task.Delay(100);
+            var now = (await channel.QueueDeclarePassiveAsync("logsentinel-detector-ingest")).MessageCount;
+            if (now != queued || now == 0)
+                (queued, still) = (now, 0);
+        }
+        process.Kill(entireProcessTree: true);
+        var clock = Stopwatch.StartNew();
+        await detector.StartAsync();
+        while (worker.EventsEvaluated < expected && clock.Elapsed < TimeSpan.FromMinutes(5))
+            await Task.Delay(5);
+        var seconds = clock.Elapsed.TotalSeconds;
+        Console.WriteLine($"detector alone: {events} events in {queued} collector batches waiting in its queue, routed ({expected} to partitions) and evaluated "
+            + $"in {seconds:F2} s = {events / seconds:F0} events/s; {worker.EventsEvaluated} evaluated, {worker.EventsLate} late");
+    }
+    else if (mode == "throughput")
     {
         var (events, expected) = Expected(source, RuleSetLoader.Load(rules));
         var bytes = File.ReadAllBytes(source);
