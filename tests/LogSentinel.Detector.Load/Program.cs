@@ -85,7 +85,10 @@ if (mode != "detector")
     await detector.StartAsync();
 var worker = detector.Services.GetRequiredService<DetectionWorker>();
 
-using var process = Process.Start(new ProcessStartInfo(collector, ["run", "--config", config]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+var collectorStart = new ProcessStartInfo(collector, ["run", "--config", config]) { RedirectStandardOutput = true, RedirectStandardError = true };
+// The detector's GC budget (DOTNET_GCgen0size, as its image sets it) is not the collector's.
+collectorStart.Environment.Remove("DOTNET_GCgen0size");
+using var process = Process.Start(collectorStart)!;
 process.OutputDataReceived += (_, _) => { };
 process.ErrorDataReceived += (_, _) => { };
 process.BeginOutputReadLine();
@@ -114,7 +117,8 @@ try
             await Task.Delay(5);
         var seconds = clock.Elapsed.TotalSeconds;
         Console.WriteLine($"detector alone: {events} events in {queued} collector batches waiting in its queue, routed ({expected} to partitions) and evaluated "
-            + $"in {seconds:F2} s = {events / seconds:F0} events/s; {worker.EventsEvaluated} evaluated, {worker.EventsLate} late");
+            + $"in {seconds:F2} s = {events / seconds:F0} events/s; {worker.EventsEvaluated} evaluated, {worker.EventsLate} late; "
+            + $"{GC.CollectionCount(0)} gen0 collections");
     }
     else if (mode == "throughput")
     {
