@@ -23,6 +23,9 @@ public static class EventIds
     /// <summary>A 64-bit hash of some bytes (the head of a file, to recognise it again).</summary>
     public static ulong Fingerprint(ReadOnlySpan<byte> bytes) => XxHash64.Hash(bytes);
 
+    /// <summary>A 64-bit hash of a text's UTF-16 bytes: no allocation, the same on every little-endian host.</summary>
+    public static ulong Fingerprint(string text) => XxHash64.Hash(System.Runtime.InteropServices.MemoryMarshal.AsBytes(text.AsSpan()));
+
     public static string Create(ulong streamKey, long offset, int index, uint lineHash) =>
         string.Create(40, (streamKey, offset, index, lineHash), static (span, v) =>
         {

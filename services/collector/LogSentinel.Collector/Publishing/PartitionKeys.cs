@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using LogSentinel.Contracts;
 using LogSentinel.Parsing.Identity;
 
@@ -20,7 +19,7 @@ public static class PartitionKeys
 
     /// <summary>The key's UTF-16 bytes, hashed: no allocation per event, the same on every little-endian host.</summary>
     public static int PartitionOf(SecurityEvent e) =>
-        (int)(EventIds.Fingerprint(MemoryMarshal.AsBytes(KeyOf(e).AsSpan())) % Partitions);
+        (int)(EventIds.Fingerprint(KeyOf(e)) % Partitions);
 
     public static string RoutingKey(int partition) => RoutingKeys[partition];
 

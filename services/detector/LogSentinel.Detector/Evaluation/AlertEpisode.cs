@@ -68,7 +68,7 @@ internal sealed class AlertEpisode
         if (value is not null)
         {
             _values ??= [];
-            var hash = Parsing.Identity.EventIds.Fingerprint(System.Runtime.InteropServices.MemoryMarshal.AsBytes(value.AsSpan()));
+            var hash = Parsing.Identity.EventIds.Fingerprint(value);
             if (_values.Count < MaxTrackedValues && _values.Add(hash))
                 AddCapped(_listedValues, Cut(value), MaxListed);
         }

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using LogSentinel.Contracts;
 using LogSentinel.Detector.Rules;
 using LogSentinel.Parsing.Identity;
@@ -34,7 +33,7 @@ public static class Dimensions
 
     /// <summary>The key's UTF-16 bytes, hashed: the same on every little-endian host and in every replica.</summary>
     public static int PartitionOf(string key) =>
-        (int)(EventIds.Fingerprint(MemoryMarshal.AsBytes(key.AsSpan())) % Partitions);
+        (int)(EventIds.Fingerprint(key) % Partitions);
 
     public static string RoutingKey(string dimension, int partition) => $"{dimension}.{partition:x2}";
 }

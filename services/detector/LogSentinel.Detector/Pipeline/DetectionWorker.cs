@@ -151,7 +151,7 @@ public sealed partial class DetectionWorker : BackgroundService
         foreach (var segment in pending.Batch.Segments)
         {
             _metrics.EventsReceived.Add(segment.Events.Count);
-            var hash = Parsing.Identity.EventIds.Fingerprint(System.Runtime.InteropServices.MemoryMarshal.AsBytes(segment.SegmentId.AsSpan()));
+            var hash = Parsing.Identity.EventIds.Fingerprint(segment.SegmentId);
             if (!Remember(hash))
             {
                 _metrics.BatchesDuplicate.Add(1);
