@@ -40,13 +40,7 @@ public static class CollectorServiceCollectionExtensions
     {
         services.AddMassTransit(bus => bus.UsingRabbitMq((context, cfg) =>
         {
-            var o = context.GetRequiredService<IOptions<CollectorOptions>>().Value.RabbitMq;
-            cfg.Host(o.Host, (ushort)o.Port, o.VirtualHost, h =>
-            {
-                h.Username(o.Username);
-                h.Password(o.Password);
-                h.PublisherConfirmation = true;
-            });
+            cfg.Host(context.GetRequiredService<IOptions<CollectorOptions>>().Value.RabbitMq);
             cfg.Send<SecurityEventBatch>(s => s.UseRoutingKeyFormatter(c => c.Message.RoutingKey));
             cfg.UseEventStream();
             cfg.ConfigureEndpoints(context);

@@ -70,13 +70,7 @@ public static class DetectorServiceCollectionExtensions
             bus.UsingRabbitMq((context, cfg) =>
             {
                 var options = context.GetRequiredService<IOptions<DetectorOptions>>().Value;
-                var o = options.RabbitMq;
-                cfg.Host(o.Host, (ushort)o.Port, o.VirtualHost, h =>
-                {
-                    h.Username(o.Username);
-                    h.Password(o.Password);
-                    h.PublisherConfirmation = true;
-                });
+                cfg.Host(options.RabbitMq);
                 cfg.UseEventStream();
                 cfg.Publish<KeyedEventBatch>(p => p.ExchangeType = ConsistentHash);
                 cfg.Send<KeyedEventBatch>(s => s.UseRoutingKeyFormatter(c => c.Message.RoutingKey));
