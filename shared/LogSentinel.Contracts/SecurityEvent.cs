@@ -6,7 +6,9 @@ namespace LogSentinel.Contracts;
 /// One security-relevant fact read from a log line, shaped as an Elastic Common Schema document.
 /// The same record is the message on the bus, the Elasticsearch document and a line of `parse` output.
 /// Field meanings and the closed action vocabulary: docs/events.md.
+/// Read and written by <see cref="Json.SecurityEventJsonConverter"/> (the bus's busiest path).
 /// </summary>
+[JsonConverter(typeof(Json.SecurityEventJsonConverter))]
 public sealed record SecurityEvent
 {
     /// <summary>When the log line says it happened, in UTC.</summary>
@@ -41,12 +43,14 @@ public sealed record SecurityEvent
 
 public sealed record EventFields
 {
+    internal const string DefaultKind = "event";
+
     /// <summary>Deterministic: same host, file, offset and line bytes give the same id (docs/events.md).</summary>
     [JsonPropertyName("id")]
     public required string Id { get; init; }
 
     [JsonPropertyName("kind")]
-    public string Kind { get; init; } = "event";
+    public string Kind { get; init; } = DefaultKind;
 
     /// <summary>One value of <see cref="EventActions"/>.</summary>
     [JsonPropertyName("action")]

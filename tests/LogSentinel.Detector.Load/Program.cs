@@ -145,6 +145,7 @@ try
         var alerts = 0;
         while (await channel.BasicGetAsync(alertQueue, autoAck: true) is not null)
             alerts++;
+        Console.WriteLine($"detector process: {GC.GetTotalAllocatedBytes() / 1e6:F0} MB allocated, GC collections gen0 {GC.CollectionCount(0)} gen1 {GC.CollectionCount(1)} gen2 {GC.CollectionCount(2)}, paused {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms");
         Console.WriteLine($"throughput: {events} events ({bytes.Length / 1e6:F0} MB of log) read, published, routed ({expected} to partitions) and evaluated "
             + $"in {seconds:F2} s = {events / seconds:F0} events/s; {worker.EventsEvaluated} evaluated, {worker.EventsLate} late, {alerts} alert revisions");
     }
