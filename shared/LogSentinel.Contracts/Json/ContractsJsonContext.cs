@@ -12,4 +12,5 @@ namespace LogSentinel.Contracts.Json;
 [JsonSerializable(typeof(KeyedEventBatch))]
 [JsonSerializable(typeof(AlertRaised))]
 [JsonSerializable(typeof(IReadOnlyList<AlertRaised>))]
+[JsonSerializable(typeof(WindowAnalyzed))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -1,0 +1,54 @@
+using LogSentinel.Contracts;
+
+namespace LogSentinel.AiAnalyzer.Aggregation;
+
+/// <summary>
+/// One host's open window: attempt counts per (ip, username, service, status), totals, and the latest revision of
+/// each rule alert that concerns the host in this window. Plain data, so that it is saved and restored as it is.
+/// </summary>
+public sealed class HostWindow
+{
+    public required string Host { get; init; }
+
+    public required DateTime Start { get; init; }
+
+    public required DateTime End { get; init; }
+
+    /// <summary>Wall-clock time of the last event or alert added (UTC).</summary>
+    public DateTime LastArrival { get; set; }
+
+    public Dictionary<string, AttemptCounter> Groups { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>Events of groups not tracked because the window already had MaxGroupsPerWindow groups.</summary>
+    public long UntrackedAttempts { get; set; }
+
+    public long UntrackedFailed { get; set; }
+
+    public long Events { get; set; }
+
+    public long Failed { get; set; }
+
+    public long Succeeded { get; set; }
+
+    /// <summary>Latest revision of each alert, by alert id.</summary>
+    public Dictionary<string, AlertRaised> Alerts { get; init; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>One (ip, username, service, status) group of a window.</summary>
+public sealed class AttemptCounter
+{
+    public string? Ip { get; init; }
+
+    public string? Username { get; init; }
+
+    public required string Service { get; init; }
+
+    public required string Status { get; init; }
+
+    public string? Country { get; set; }
+
+    public long Attempts { get; set; }
+
+    /// <summary>Events per action (ssh_invalid_user, ssh_login_failed...): the group's reason when no alert names it.</summary>
+    public Dictionary<string, long> Actions { get; init; } = new(StringComparer.Ordinal);
+}

@@ -1,0 +1,99 @@
+using System.Globalization;
+using LogSentinel.Contracts;
+
+namespace LogSentinel.AiAnalyzer.Aggregation;
+
+/// <summary>Turns a closed window into the seed's aggregate: top groups by attempts, the rest as totals, its alerts.</summary>
+public static class WindowSummary
+{
+    /// <summary>Alerts per window in the aggregate, most severe first; enough for any real window, bounded for a storm.</summary>
+    public const int MaxAlerts = 50;
+
+    public static WindowAggregate Build(HostWindow window, int topGroups)
+    {
+        var alerts = window.Alerts.Values
+            .Select(ToWindowAlert)
+            .OrderByDescending(a => SeverityRank(a.Severity))
+            .ThenByDescending(a => a.Count)
+            .ThenBy(a => a.AlertId, StringComparer.Ordinal)
+            .ToList();
+        var groups = window.Groups.Values
+            .OrderByDescending(g => g.Attempts)
+            .ThenBy(g => g.Ip, StringComparer.Ordinal)
+            .ThenBy(g => g.Username, StringComparer.Ordinal)
+            .ThenBy(g => g.Service, StringComparer.Ordinal)
+            .ThenBy(g => g.Status, StringComparer.Ordinal)
+            .ToList();
+        var top = groups.Take(topGroups).Select(g => new AttemptGroup
+        {
+            Ip = g.Ip,
+            Country = g.Country,
+            Username = g.Username,
+            Service = g.Service,
+            Attempts = g.Attempts,
+            Status = g.Status,
+            Reason = Reason(g, alerts),
+        }).ToList();
+        var rest = groups.Skip(topGroups).ToList();
+        return new WindowAggregate
+        {
+            Server = window.Host,
+            TimeWindow = Interval(window.Start, window.End),
+            Events = top,
+            Others = new OtherAttempts
+            {
+                Groups = rest.Count + (window.UntrackedAttempts > 0 ? 1 : 0),
+                Attempts = rest.Sum(g => g.Attempts) + window.UntrackedAttempts,
+                Failed = rest.Where(g => g.Status == AttemptStatus.Failed).Sum(g => g.Attempts) + window.UntrackedFailed,
+            },
+            Alerts = alerts.Take(MaxAlerts).ToList(),
+            Totals = new AttemptTotals
+            {
+                Events = window.Events,
+                Failed = window.Failed,
+                Succeeded = window.Succeeded,
+                SourceIps = groups.Where(g => g.Ip is not null).Select(g => g.Ip).Distinct(StringComparer.Ordinal).LongCount(),
+                Users = groups.Where(g => g.Username is not null).Select(g => g.Username).Distinct(StringComparer.Ordinal).LongCount(),
+            },
+        };
+    }
+
+    public static string Interval(DateTime start, DateTime end) =>
+        start.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) + "/" + end.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+
+    /// <summary>low 1 … critical 4; anything else 0.</summary>
+    public static int SeverityRank(string severity) => severity switch
+    {
+        "critical" => 4,
+        "high" => 3,
+        "medium" => 2,
+        "low" => 1,
+        _ => 0,
+    };
+
+    private static WindowAlert ToWindowAlert(AlertRaised alert) => new()
+    {
+        AlertId = alert.AlertId,
+        RuleId = alert.RuleId,
+        RuleType = alert.RuleType,
+        Severity = alert.Severity,
+        Description = alert.Description,
+        Offender = alert.Offender,
+        // "source.ip/64" groups carry a prefix: still the address the alert is about.
+        Ip = alert.Group.FirstOrDefault(g => g.Key.StartsWith("source.ip", StringComparison.Ordinal)).Value
+            ?? (alert.SourceIps.Count == 1 ? alert.SourceIps[0] : null),
+        Username = alert.Group.GetValueOrDefault("user.name") ?? (alert.Users.Count == 1 && !alert.UsersTruncated ? alert.Users[0] : null),
+        Country = alert.Country,
+        Count = alert.Count,
+    };
+
+    private static string Reason(AttemptCounter group, List<WindowAlert> alerts)
+    {
+        foreach (var alert in alerts)
+        {
+            if ((alert.Ip is not null && alert.Ip == group.Ip) || (alert.Username is not null && alert.Username == group.Username))
+                return alert.RuleId;
+        }
+        return group.Actions.OrderByDescending(a => a.Value).ThenBy(a => a.Key, StringComparer.Ordinal).Select(a => a.Key).FirstOrDefault() ?? group.Status;
+    }
+}

@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using LogSentinel.AiAnalyzer.Aggregation;
+using LogSentinel.AiAnalyzer.Telemetry;
+using LogSentinel.Contracts;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace LogSentinel.AiAnalyzer.Analysis;
+
+/// <summary>
+/// Analyses a closed window: the model when one is configured (through <see cref="ModelResilience"/>, within the
+/// hourly cap), the deterministic <see cref="RulesAnalyzer"/> when not or when the model cannot answer. Either way
+/// the score is at least the <see cref="RiskFloor"/> of the window's alerts.
+/// </summary>
+public sealed partial class WindowAnalyzer
+{
+    public const string SourceAi = "ai";
+    public const string SourceRules = "rules";
+
+    private readonly AiAnalyzerOptions _options;
+    private readonly AnalyzerMetrics _metrics;
+    private readonly ILogger<WindowAnalyzer> _logger;
+    private readonly ChatModel? _model;
+    private readonly ResiliencePipeline _pipeline;
+    private readonly CallBudget _budget;
+
+    public WindowAnalyzer(IOptions<AiAnalyzerOptions> options, AnalyzerMetrics metrics, TimeProvider time, ILogger<WindowAnalyzer> logger)
+    {
+        _options = options.Value;
+        _metrics = metrics;
+        _logger = logger;
+        _model = _options.Model.IsConfigured ? new ChatModel(_options.Model) : null;
+        _pipeline = ModelResilience.Build(_options.Model, time,
+            onRetry: reason => LogRetry(_logger, reason),
+            onBreak: reason => LogBreakerOpened(_logger, _options.Model.BreakerDuration, reason));
+        _budget = new CallBudget(_options.Model.CallsPerHour, time);
+    }
+
+    /// <summary>Whether a window is worth analysing at all: an alert, or enough failures.</summary>
+    public bool IsNotable(HostWindow window) => window.Alerts.Count > 0 || window.Failed >= _options.NotableFailures;
+
+    public async Task<WindowAnalyzed> AnalyzeAsync(HostWindow window, CancellationToken cancellation)
+    {
+        var clock = Stopwatch.StartNew();
+        var aggregate = WindowSummary.Build(window, _options.TopGroups);
+        var floor = RiskFloor.Of(aggregate.Alerts);
+        var source = SourceRules;
+        string? fallback = null;
+        ModelAnswer answer;
+        if (_model is null)
+            answer = RulesAnalyzer.Analyze(aggregate, floor);
+        else
+        {
+            var prompt = new ModelPrompt(aggregate, floor, _options.Privacy, _options.Model.MaxFieldLength);
+            try
+            {
+                answer = Translate(await _pipeline.ExecuteAsync(token => AskAsync(prompt, token), cancellation).ConfigureAwait(false), prompt);
+                source = SourceAi;
+            }
+            catch (Exception e) when (!cancellation.IsCancellationRequested)
+            {
+                fallback = e is CallCapReachedException ? "hourly call cap reached" : "model failed: " + ModelResilience.Describe(e);
+                _metrics.Fallbacks.Add(1, new KeyValuePair<string, object?>("reason", e is CallCapReachedException ? "cap" : "failure"));
+                LogFallback(_logger, window.Host, aggregate.TimeWindow, fallback);
+                answer = RulesAnalyzer.Analyze(aggregate, floor);
+            }
+        }
+        var risk = Math.Clamp(Math.Max(answer.RiskScore, floor), 0, 10);
+        _metrics.Latency.Record(clock.Elapsed.TotalSeconds, new KeyValuePair<string, object?>("source", source));
+        return new WindowAnalyzed
+        {
+            AnalysisId = AnalysisId(window),
+            Host = window.Host,
+            WindowStart = window.Start,
+            WindowEnd = window.End,
+            Aggregate = aggregate,
+            Summary = answer.Summary,
+            RiskScore = risk,
+            RiskFloor = floor,
+            Level = risk >= _options.CriticalFrom ? "critical" : risk >= _options.WarningFrom ? "warning" : "info",
+            Findings = answer.Findings,
+            Source = source,
+            Model = _model?.Name,
+            FallbackReason = fallback,
+            LatencyMs = (long)clock.Elapsed.TotalMilliseconds,
+            Privacy = new PrivacyApplied
+            {
+                UsernamesPseudonymised = _model is not null && _options.Privacy.PseudonymizeUsernames,
+                Ipv4Prefix = _options.Privacy.Ipv4Prefix,
+                Ipv6Prefix = _options.Privacy.Ipv6Prefix,
+            },
+        };
+    }
+
+    /// <summary>Same host and window, same id: a window analysed again after a restart is recognised downstream.</summary>
+    public static string AnalysisId(HostWindow window)
+    {
+        var key = Encoding.UTF8.GetBytes($"{window.Host}\n{window.Start.Ticks}\n{window.End.Ticks}");
+        return Convert.ToHexStringLower(SHA256.HashData(key).AsSpan(0, 16));
+    }
+
+    private async ValueTask<ModelAnswer> AskAsync(ModelPrompt prompt, CancellationToken cancellation)
+    {
+        if (!_budget.TryTake())
+        {
+            _metrics.CapRejections.Add(1);
+            throw new CallCapReachedException();
+        }
+        _metrics.ModelCalls.Add(1);
+        _metrics.TokensEstimated.Add(prompt.EstimatedTokens);
+        try
+        {
+            var reply = await _model!.CompleteAsync(prompt, cancellation).ConfigureAwait(false);
+            if (reply.InputTokens is { } input)
+                _metrics.TokensReported.Add(input, new KeyValuePair<string, object?>("direction", "input"));
+            if (reply.OutputTokens is { } output)
+                _metrics.TokensReported.Add(output, new KeyValuePair<string, object?>("direction", "output"));
+            return ModelAnswer.Parse(reply.Content);
+        }
+        catch (Exception e)
+        {
+            _metrics.ModelFailures.Add(1);
+            var reason = ModelResilience.Describe(e);
+            LogCallFailed(_logger, reason);
+            throw;
+        }
+    }
+
+    /// <summary>The answer in the window's own terms: pseudonyms and prefixes the model repeated turned back.</summary>
+    private static ModelAnswer Translate(ModelAnswer answer, ModelPrompt prompt) => answer with
+    {
+        Summary = prompt.RealText(answer.Summary),
+        Findings = answer.Findings.Select(f => f with
+        {
+            Ip = prompt.RealAddress(f.Ip),
+            Username = prompt.RealUser(f.Username),
+            Recommendation = prompt.RealText(f.Recommendation),
+        }).ToList(),
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model call failed: {Reason}")]
+    private static partial void LogCallFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retrying the model call after: {Reason}")]
+    private static partial void LogRetry(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Model circuit opened for {Duration} after: {Reason}; the rules analyse windows meanwhile")]
+    private static partial void LogBreakerOpened(ILogger logger, TimeSpan duration, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Window {Host} {Window} analysed by the rules: {Reason}")]
+    private static partial void LogFallback(ILogger logger, string host, string window, string reason);
+}

@@ -1,0 +1,98 @@
+using LogSentinel.AiAnalyzer.Consumers;
+using LogSentinel.Contracts;
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using static LogSentinel.AiAnalyzer.Tests.Events;
+
+namespace LogSentinel.AiAnalyzer.Tests;
+
+/// <summary>The consumers and the window loop on MassTransit's test harness, wired by the service's own registration.</summary>
+public sealed class ConsumerTests
+{
+    private static ServiceProvider Services(string stateDirectory, string idleClose = "00:00:01") =>
+        new ServiceCollection()
+            .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["AiAnalyzer:StateDirectory"] = stateDirectory,
+                ["AiAnalyzer:IdleClose"] = idleClose,
+                ["AiAnalyzer:Lateness"] = "00:00:00",
+            }).Build())
+            .AddLogging()
+            .AddAiAnalyzer()
+            .AddMassTransitTestHarness(bus =>
+            {
+                bus.AddAiAnalyzerConsumers();
+                // Windows close a second after the last arrival: wait for that, not the harness's default.
+                bus.SetTestTimeouts(testInactivityTimeout: TimeSpan.FromSeconds(4));
+            })
+            .BuildServiceProvider(true);
+
+    private static string StateDirectory() => Directory.CreateTempSubdirectory("logsentinel-ai-consumers-").FullName;
+
+    private static SecurityEvent[] BruteForce(int count, int from = 0) =>
+        Enumerable.Range(from, count).Select(i => Failure(T0.AddSeconds(i), "203.0.113.45", "root")).ToArray();
+
+    [Fact]
+    public async Task Should_publish_one_analysis_per_notable_window_without_faults()
+    {
+        await using var provider = Services(StateDirectory());
+        var harness = provider.GetRequiredService<ITestHarness>();
+        await harness.Start();
+
+        await harness.Bus.Publish(Batch(BruteForce(12)));
+        await harness.Bus.Publish(Alert("ssh-brute-force-fast", "threshold", "high", "203.0.113.45", null, T0.AddSeconds(4)));
+        // A quiet host with two failures: closed, not analysed.
+        await harness.Bus.Publish(Batch(Failure(T0, "198.51.100.7", "bob", host: "web-02"), Failure(T0.AddSeconds(1), "198.51.100.7", "bob", host: "web-02")));
+
+        Assert.True(await harness.Published.Any<WindowAnalyzed>());
+        var analysis = harness.Published.Select<WindowAnalyzed>().Single().Context.Message;
+        Assert.Equal(("deb-mail-01", "rules", 6, "warning"), (analysis.Host, analysis.Source, analysis.RiskScore, analysis.Level));
+        Assert.Equal(12, analysis.Aggregate.Events.Single().Attempts);
+        Assert.Equal("ssh-brute-force-fast", analysis.Aggregate.Events.Single().Reason);
+        Assert.Equal("ssh-brute-force-fast", Assert.Single(analysis.Aggregate.Alerts).RuleId);
+        Assert.False(await harness.Published.Any<Fault<SecurityEventBatch>>());
+        Assert.False(await harness.Published.Any<Fault<AlertRaised>>());
+        Assert.True(await harness.GetConsumerHarness<AlertRaisedConsumer>().Consumed.Any<AlertRaised>());
+    }
+
+    [Fact]
+    public async Task Should_count_a_redelivered_batch_once()
+    {
+        await using var provider = Services(StateDirectory());
+        var harness = provider.GetRequiredService<ITestHarness>();
+        await harness.Start();
+        var batch = Batch(BruteForce(12));
+
+        await harness.Bus.Publish(batch);
+        await harness.Bus.Publish(batch);
+
+        Assert.True(await harness.Published.Any<WindowAnalyzed>());
+        Assert.Equal(2, await harness.Consumed.SelectAsync<SecurityEventBatch>().Count());
+        Assert.Equal(12, harness.Published.Select<WindowAnalyzed>().Single().Context.Message.Aggregate.Totals.Failed);
+    }
+
+    [Fact]
+    public async Task Should_resume_an_open_window_after_a_restart()
+    {
+        var state = StateDirectory();
+        // Disposed last: MassTransit's log context is process-wide and goes with the first provider disposed.
+        await using var first = Services(state, idleClose: "00:10:00");
+        var harness = first.GetRequiredService<ITestHarness>();
+        await harness.Start();
+        await harness.Bus.Publish(Batch(BruteForce(7)));
+        Assert.True(await harness.Consumed.Any<SecurityEventBatch>());
+        await harness.Stop();
+        Assert.False(await harness.Published.Any<WindowAnalyzed>());
+        Assert.True(File.Exists(Path.Combine(state, "windows.json")));
+
+        await using var second = Services(state);
+        var restarted = second.GetRequiredService<ITestHarness>();
+        await restarted.Start();
+        await restarted.Bus.Publish(Batch(BruteForce(5, from: 7)));
+
+        Assert.True(await restarted.Published.Any<WindowAnalyzed>());
+        Assert.Equal(12, restarted.Published.Select<WindowAnalyzed>().Single().Context.Message.Aggregate.Totals.Failed);
+    }
+}

@@ -1,0 +1,150 @@
+using LogSentinel.AiAnalyzer.Aggregation;
+using LogSentinel.AiAnalyzer.Pipeline;
+using static LogSentinel.AiAnalyzer.Tests.Events;
+
+namespace LogSentinel.AiAnalyzer.Tests;
+
+public sealed class WindowAggregationTests
+{
+    private static readonly DateTime Now = new(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    private static AiAnalyzerOptions Options(int topGroups = 25, int maxGroups = 20_000) => new() { TopGroups = topGroups, MaxGroupsPerWindow = maxGroups };
+
+    [Fact]
+    public void Should_group_attempts_by_ip_user_service_and_status_most_attempts_first()
+    {
+        var aggregator = new WindowAggregator(Options());
+        for (var i = 0; i < 37; i++)
+            aggregator.Add(Failure(T0.AddSeconds(i), "203.0.113.45", "root"), Now);
+        for (var i = 0; i < 3; i++)
+            aggregator.Add(Failure(T0.AddSeconds(i), "198.51.100.7", "admin", country: "RU", action: "ssh_invalid_user"), Now);
+        aggregator.Add(Success(T0.AddMinutes(5), "203.0.113.45", "root"), Now);
+        aggregator.Add(Failure(T0.AddMinutes(16), "203.0.113.45", "root"), Now);
+
+        var closed = aggregator.CloseDue(Now);
+        var window = Assert.Single(closed);
+        var aggregate = WindowSummary.Build(window, 25);
+
+        Assert.Equal("deb-mail-01", aggregate.Server);
+        Assert.Equal("2026-02-24T10:00:00Z/2026-02-24T10:15:00Z", aggregate.TimeWindow);
+        Assert.Collection(aggregate.Events,
+            g => Assert.Equal(("203.0.113.45", "CN", "root", "sshd", 37L, "failed", "ssh_login_failed"), (g.Ip, g.Country, g.Username, g.Service, g.Attempts, g.Status, g.Reason)),
+            g => Assert.Equal(("198.51.100.7", "RU", "admin", 3L, "failed", "ssh_invalid_user"), (g.Ip, g.Country, g.Username, g.Attempts, g.Status, g.Reason)),
+            g => Assert.Equal(("203.0.113.45", "root", 1L, "success"), (g.Ip, g.Username, g.Attempts, g.Status)));
+        Assert.Equal((41L, 40L, 1L, 2L, 2L), (aggregate.Totals.Events, aggregate.Totals.Failed, aggregate.Totals.Succeeded, aggregate.Totals.SourceIps, aggregate.Totals.Users));
+        Assert.Equal(1, aggregator.OpenWindows);
+    }
+
+    [Fact]
+    public void Should_keep_the_top_groups_and_sum_up_the_rest_whatever_the_volume()
+    {
+        var aggregator = new WindowAggregator(Options(topGroups: 5));
+        for (var ip = 1; ip <= 200; ip++)
+        {
+            for (var n = 0; n < ip; n++)
+                aggregator.Add(Failure(T0.AddSeconds(n % 600), $"203.0.113.{ip % 250}", $"user{ip}"), Now);
+        }
+        var window = Assert.Single(aggregator.CloseDue(Now.AddHours(1)));
+        var aggregate = WindowSummary.Build(window, 5);
+
+        Assert.Equal([200L, 199, 198, 197, 196], aggregate.Events.Select(g => g.Attempts));
+        Assert.Equal(195, aggregate.Others.Groups);
+        Assert.Equal(Enumerable.Range(1, 195).Sum(), aggregate.Others.Attempts);
+        Assert.Equal(aggregate.Totals.Failed, aggregate.Events.Sum(g => g.Attempts) + aggregate.Others.Failed);
+    }
+
+    [Fact]
+    public void Should_bound_the_groups_of_a_window_and_still_count_every_event()
+    {
+        var aggregator = new WindowAggregator(Options(maxGroups: 100));
+        for (var i = 0; i < 1000; i++)
+            aggregator.Add(Failure(T0.AddMilliseconds(i), $"2001:db8::{i:x}", "root"), Now);
+        var window = Assert.Single(aggregator.CloseDue(Now.AddHours(1)));
+        Assert.Equal(100, window.Groups.Count);
+        var aggregate = WindowSummary.Build(window, 10);
+        Assert.Equal(1000, aggregate.Totals.Failed);
+        Assert.Equal(990, aggregate.Others.Attempts);
+    }
+
+    [Fact]
+    public void Should_close_a_window_by_event_time_only_after_the_lateness()
+    {
+        var aggregator = new WindowAggregator(Options());
+        aggregator.Add(Failure(T0.AddMinutes(14), "203.0.113.45", "root"), Now);
+        aggregator.Add(Failure(T0.AddMinutes(15).AddSeconds(59), "203.0.113.45", "root"), Now);
+        Assert.Empty(aggregator.CloseDue(Now));
+
+        Assert.True(aggregator.Add(Failure(T0.AddMinutes(14).AddSeconds(30), "203.0.113.46", "root"), Now), "a late line within the lateness still counts");
+        aggregator.Add(Failure(T0.AddMinutes(16), "203.0.113.45", "root"), Now);
+        var window = Assert.Single(aggregator.CloseDue(Now));
+        Assert.Equal(2, window.Failed);
+
+        Assert.False(aggregator.Add(Failure(T0.AddMinutes(1), "203.0.113.47", "root"), Now), "an event for a closed window is late");
+    }
+
+    [Fact]
+    public void Should_close_a_quiet_hosts_window_on_the_clock_once_nothing_arrives()
+    {
+        var options = Options();
+        var aggregator = new WindowAggregator(options);
+        var live = DateTime.UtcNow;
+        var start = aggregator.WindowStart(live);
+        aggregator.Add(Failure(live, "203.0.113.45", "root"), live);
+        Assert.Empty(aggregator.CloseDue(live.AddMinutes(1)));
+        var end = start + options.Window;
+        Assert.Empty(aggregator.CloseDue(end + options.Lateness - TimeSpan.FromSeconds(1)));
+        Assert.Single(aggregator.CloseDue(end + options.Lateness + options.IdleClose));
+    }
+
+    [Fact]
+    public void Should_keep_the_latest_revision_of_each_alert_in_the_window_that_holds_its_end()
+    {
+        var aggregator = new WindowAggregator(Options());
+        aggregator.Add(Alert("ssh-brute-force", "threshold", "high", "203.0.113.45", null, T0.AddMinutes(3), revision: 1, count: 10), Now);
+        aggregator.Add(Alert("ssh-brute-force", "threshold", "high", "203.0.113.45", null, T0.AddMinutes(2), revision: 0), Now);
+        aggregator.Add(Alert("fleet", "fleet", "high", "203.0.113.45", null, T0.AddMinutes(4), host: "web-02"), Now);
+        var windows = aggregator.CloseDue(Now.AddHours(1));
+        Assert.Equal(2, windows.Count);
+        var mine = Assert.Single(windows, w => w.Host == "deb-mail-01");
+        var alert = Assert.Single(mine.Alerts.Values);
+        Assert.Equal((1, 10L), (alert.Revision, alert.Count));
+    }
+
+    [Fact]
+    public void Should_name_the_alert_as_the_reason_of_the_groups_it_concerns()
+    {
+        var aggregator = new WindowAggregator(Options());
+        aggregator.Add(Failure(T0, "203.0.113.45", "root"), Now);
+        aggregator.Add(Failure(T0, "198.51.100.7", "alice"), Now);
+        aggregator.Add(Alert("ssh-brute-force", "threshold", "high", "203.0.113.45", null, T0), Now);
+        aggregator.Add(Alert("login-after-failures", "sequence", "critical", "203.0.113.45", "root", T0), Now);
+        var aggregate = WindowSummary.Build(Assert.Single(aggregator.CloseDue(Now.AddHours(1))), 25);
+        Assert.Equal("login-after-failures", aggregate.Events.Single(g => g.Ip == "203.0.113.45").Reason);
+        Assert.Equal("ssh_login_failed", aggregate.Events.Single(g => g.Ip == "198.51.100.7").Reason);
+        Assert.Equal(["critical", "high"], aggregate.Alerts.Select(a => a.Severity));
+    }
+
+    [Fact]
+    public void Should_save_and_restore_open_windows_and_where_closed_ones_end()
+    {
+        var directory = Directory.CreateTempSubdirectory("logsentinel-ai-state-").FullName;
+        var aggregator = new WindowAggregator(Options());
+        aggregator.Add(Failure(T0, "203.0.113.45", "root"), Now);
+        aggregator.Add(Failure(T0.AddMinutes(20), "203.0.113.45", "root"), Now);
+        aggregator.Add(Alert("ssh-brute-force", "threshold", "high", "203.0.113.45", null, T0.AddMinutes(20)), Now);
+        Assert.Single(aggregator.CloseDue(Now));
+        var store = new WindowStore(directory);
+        store.Save(new AnalyzerState { Aggregator = aggregator.State(), RecentBatches = ["b1"] });
+
+        var restored = new WindowAggregator(Options());
+        var state = store.Load()!;
+        restored.Restore(state.Aggregator);
+        Assert.Equal(["b1"], state.RecentBatches);
+        Assert.False(restored.Add(Failure(T0.AddMinutes(2), "203.0.113.45", "root"), Now), "the closed window stays closed");
+        Assert.True(restored.Add(Failure(T0.AddMinutes(21), "203.0.113.45", "root"), Now));
+        var window = Assert.Single(restored.CloseDue(Now.AddHours(1)));
+        Assert.Equal(2, window.Failed);
+        Assert.Equal(DateTimeKind.Utc, window.Start.Kind);
+        Assert.Equal("ssh-brute-force", Assert.Single(window.Alerts.Values).RuleId);
+    }
+}
