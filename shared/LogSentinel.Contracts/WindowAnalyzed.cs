@@ -117,8 +117,13 @@ public sealed record WindowAggregate
     [JsonPropertyName("others")]
     public required OtherAttempts Others { get; init; }
 
+    /// <summary>The most severe alerts of the window (at most 50).</summary>
     [JsonPropertyName("alerts")]
     public required IReadOnlyList<WindowAlert> Alerts { get; init; }
+
+    /// <summary>Alerts of the window left out of <see cref="Alerts"/>.</summary>
+    [JsonPropertyName("alerts_omitted")]
+    public long AlertsOmitted { get; init; }
 
     [JsonPropertyName("totals")]
     public required AttemptTotals Totals { get; init; }

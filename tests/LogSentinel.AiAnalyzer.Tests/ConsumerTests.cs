@@ -1,4 +1,5 @@
 using LogSentinel.AiAnalyzer.Consumers;
+using LogSentinel.AiAnalyzer.Pipeline;
 using LogSentinel.Contracts;
 using MassTransit;
 using MassTransit.Testing;
@@ -11,15 +12,20 @@ namespace LogSentinel.AiAnalyzer.Tests;
 /// <summary>The consumers and the window loop on MassTransit's test harness, wired by the service's own registration.</summary>
 public sealed class ConsumerTests
 {
-    private static ServiceProvider Services(string stateDirectory, string idleClose = "00:00:01") =>
-        new ServiceCollection()
+    private static ServiceProvider Services(string stateDirectory, string idleClose = "00:00:01", Dictionary<string, string?>? settings = null, IAnalysisSink? sink = null)
+    {
+        var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["AiAnalyzer:StateDirectory"] = stateDirectory,
                 ["AiAnalyzer:IdleClose"] = idleClose,
                 ["AiAnalyzer:Lateness"] = "00:00:00",
-            }).Build())
-            .AddLogging()
+                ["AiAnalyzer:PublishRetry"] = "00:00:00.200",
+            }).AddInMemoryCollection(settings ?? []).Build())
+            .AddLogging();
+        if (sink is not null)
+            services.AddSingleton(sink);
+        return services
             .AddAiAnalyzer()
             .AddMassTransitTestHarness(bus =>
             {
@@ -28,6 +34,24 @@ public sealed class ConsumerTests
                 bus.SetTestTimeouts(testInactivityTimeout: TimeSpan.FromSeconds(4));
             })
             .BuildServiceProvider(true);
+    }
+
+    /// <summary>A sink whose first publishes fail, as while the broker is away.</summary>
+    private sealed class FlakySink(int failures) : IAnalysisSink
+    {
+        private int _attempts;
+
+        public List<WindowAnalyzed> Published { get; } = [];
+
+        public Task PublishAsync(WindowAnalyzed analysis, CancellationToken cancellation)
+        {
+            if (Interlocked.Increment(ref _attempts) <= failures)
+                throw new InvalidOperationException("broker unreachable");
+            lock (Published)
+                Published.Add(analysis);
+            return Task.CompletedTask;
+        }
+    }
 
     private static string StateDirectory() => Directory.CreateTempSubdirectory("logsentinel-ai-consumers-").FullName;
 
@@ -94,5 +118,50 @@ public sealed class ConsumerTests
 
         Assert.True(await restarted.Published.Any<WindowAnalyzed>());
         Assert.Equal(12, restarted.Published.Select<WindowAnalyzed>().Single().Context.Message.Aggregate.Totals.Failed);
+    }
+
+    [Fact]
+    public async Task Should_publish_again_without_asking_the_model_again_when_the_bus_fails()
+    {
+        await using var model = await ChatCompletionsServer.StartAsync((c, _, _) => ChatCompletionsServer.Answer(c, ChatCompletionsServer.Verdict(7)));
+        var sink = new FlakySink(failures: 2);
+        await using var provider = Services(StateDirectory(), settings: new()
+        {
+            ["AiAnalyzer:Model:Endpoint"] = model.Endpoint.ToString(),
+            ["AiAnalyzer:Model:Model"] = "test-model",
+        }, sink: sink);
+        var harness = provider.GetRequiredService<ITestHarness>();
+        await harness.Start();
+
+        await harness.Bus.Publish(Batch(BruteForce(12)));
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (sink.Published.Count == 0 && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
+        var analysis = Assert.Single(sink.Published);
+        Assert.Equal("ai", analysis.Source);
+        Assert.Equal(1, model.Calls);
+    }
+
+    [Fact]
+    public async Task Should_acknowledge_only_once_the_state_is_saved_and_save_again_after_a_failure()
+    {
+        var state = StateDirectory();
+        // A directory where the state's temporary file goes: every save fails until it is removed.
+        var blocker = Directory.CreateDirectory(Path.Combine(state, "windows.json.tmp"));
+        await using var provider = Services(state, idleClose: "00:10:00");
+        var harness = provider.GetRequiredService<ITestHarness>();
+        await harness.Start();
+
+        await harness.Bus.Publish(Batch(BruteForce(3)));
+        await Task.Delay(1500);
+        var consumer = harness.GetConsumerHarness<EventBatchConsumer>();
+        using (var shortly = new CancellationTokenSource(TimeSpan.FromMilliseconds(300)))
+            Assert.False(await consumer.Consumed.Any<SecurityEventBatch>(shortly.Token), "acknowledged before saved");
+
+        blocker.Delete();
+        Assert.True(await consumer.Consumed.Any<SecurityEventBatch>(), "acknowledged after the save");
+        Assert.True(File.Exists(Path.Combine(state, "windows.json")));
+        Assert.False(await harness.Published.Any<Fault<SecurityEventBatch>>());
     }
 }

@@ -90,9 +90,9 @@ public sealed class ModelCallTests
         Assert.Equal("ai", analysis.Source);
         Assert.Equal("Nothing to see here.", analysis.Summary);
         Assert.Equal((8, 8, "critical"), (analysis.RiskScore, analysis.RiskFloor, analysis.Level));
-        // The name went as data, inside the JSON document of the user message, never into the system prompt.
+        // The name went as data: a string value inside the JSON document of the user message.
         var messages = JsonDocument.Parse(server.Requests.Single()).RootElement.GetProperty("messages");
-        Assert.DoesNotContain(Injection, messages[0].GetProperty("content").GetString(), StringComparison.Ordinal);
+        Assert.Equal(ModelPrompt.System, messages[0].GetProperty("content").GetString());
         var sent = JsonDocument.Parse(messages[1].GetProperty("content").GetString()!).RootElement;
         Assert.Equal(Injection, sent.GetProperty("window").GetProperty("events")[0].GetProperty("username").GetString());
     }
@@ -186,6 +186,19 @@ public sealed class ModelCallTests
         Assert.True(analysis.Source == "rules", why);
         Assert.StartsWith("model failed: ", analysis.FallbackReason, StringComparison.Ordinal);
         Assert.Equal(2, server.Calls);
+    }
+
+    [Fact]
+    public async Task Should_fall_back_when_nothing_listens_at_the_endpoint()
+    {
+        // A port just released: nothing listens there.
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var analysis = await Analyzer(Options(new Uri($"http://127.0.0.1:{port}/v1"), m => m.MaxRetries = 1)).AnalyzeAsync(Window(), CancellationToken.None);
+        Assert.Equal("rules", analysis.Source);
+        Assert.StartsWith("model failed: no response: ", analysis.FallbackReason, StringComparison.Ordinal);
     }
 
     [Fact]

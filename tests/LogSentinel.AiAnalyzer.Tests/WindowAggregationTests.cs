@@ -8,7 +8,8 @@ public sealed class WindowAggregationTests
 {
     private static readonly DateTime Now = new(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc);
 
-    private static AiAnalyzerOptions Options(int topGroups = 25, int maxGroups = 20_000) => new() { TopGroups = topGroups, MaxGroupsPerWindow = maxGroups };
+    private static AiAnalyzerOptions Options(int topGroups = 25, int maxGroups = 20_000, int maxAlerts = 500) =>
+        new() { TopGroups = topGroups, MaxGroupsPerWindow = maxGroups, MaxAlertsPerWindow = maxAlerts, AlertGrace = TimeSpan.Zero };
 
     [Fact]
     public void Should_group_attempts_by_ip_user_service_and_status_most_attempts_first()
@@ -67,19 +68,67 @@ public sealed class WindowAggregationTests
     }
 
     [Fact]
-    public void Should_close_a_window_by_event_time_only_after_the_lateness()
+    public void Should_close_a_window_by_event_time_after_the_lateness_and_the_alert_grace()
     {
-        var aggregator = new WindowAggregator(Options());
+        var options = Options();
+        options.AlertGrace = TimeSpan.FromSeconds(5);
+        var aggregator = new WindowAggregator(options);
         aggregator.Add(Failure(T0.AddMinutes(14), "203.0.113.45", "root"), Now);
         aggregator.Add(Failure(T0.AddMinutes(15).AddSeconds(59), "203.0.113.45", "root"), Now);
         Assert.Empty(aggregator.CloseDue(Now));
 
-        Assert.True(aggregator.Add(Failure(T0.AddMinutes(14).AddSeconds(30), "203.0.113.46", "root"), Now), "a late line within the lateness still counts");
+        Assert.Equal(Admission.Added, aggregator.Add(Failure(T0.AddMinutes(14).AddSeconds(30), "203.0.113.46", "root"), Now));
         aggregator.Add(Failure(T0.AddMinutes(16), "203.0.113.45", "root"), Now);
-        var window = Assert.Single(aggregator.CloseDue(Now));
+        Assert.Empty(aggregator.CloseDue(Now));
+        // Due by event time; the detector's alert about its last events still gets in during the grace.
+        Assert.Equal(Admission.Added, aggregator.Add(Alert("ssh-brute-force", "threshold", "high", "203.0.113.45", null, T0.AddMinutes(14)), Now.AddSeconds(2)));
+        Assert.Empty(aggregator.CloseDue(Now.AddSeconds(4)));
+        var window = Assert.Single(aggregator.CloseDue(Now.AddSeconds(5)));
         Assert.Equal(2, window.Failed);
+        Assert.Single(window.Alerts);
 
-        Assert.False(aggregator.Add(Failure(T0.AddMinutes(1), "203.0.113.47", "root"), Now), "an event for a closed window is late");
+        Assert.Equal(Admission.Late, aggregator.Add(Failure(T0.AddMinutes(1), "203.0.113.47", "root"), Now));
+        Assert.Equal(Admission.Late, aggregator.Add(Alert("ssh-brute-force", "threshold", "high", "203.0.113.47", null, T0.AddMinutes(1)), Now));
+    }
+
+    [Fact]
+    public void Should_drop_an_event_dated_beyond_the_clock_skew_without_closing_anything()
+    {
+        var aggregator = new WindowAggregator(Options());
+        var live = DateTime.UtcNow;
+        Assert.Equal(Admission.Added, aggregator.Add(Failure(live, "203.0.113.45", "root"), live));
+        Assert.Equal(Admission.Future, aggregator.Add(Failure(live.AddYears(1), "203.0.113.45", "root"), live));
+        Assert.Empty(aggregator.CloseDue(live));
+        Assert.Equal(Admission.Added, aggregator.Add(Failure(live.AddSeconds(1), "203.0.113.45", "root"), live));
+        Assert.Equal(1, aggregator.OpenWindows);
+    }
+
+    [Fact]
+    public void Should_keep_the_most_severe_alerts_when_a_window_has_too_many()
+    {
+        var aggregator = new WindowAggregator(Options(maxAlerts: 10));
+        for (var i = 0; i < 30; i++)
+            aggregator.Add(Alert("noise", "threshold", "low", $"198.51.100.{i}", null, T0), Now);
+        aggregator.Add(Alert("login-after-failures", "sequence", "critical", "203.0.113.45", "root", T0), Now);
+        var window = Assert.Single(aggregator.CloseDue(Now.AddHours(1)));
+        Assert.Equal(10, window.Alerts.Count);
+        Assert.Contains(window.Alerts.Values, a => a.Severity == "critical");
+        var aggregate = WindowSummary.Build(window, 25);
+        Assert.Equal(21, aggregate.AlertsOmitted);
+        Assert.Equal("critical", aggregate.Alerts[0].Severity);
+    }
+
+    [Fact]
+    public void Should_forget_a_host_heard_of_a_day_ago_with_no_open_window()
+    {
+        var aggregator = new WindowAggregator(Options());
+        aggregator.Add(Failure(T0, "203.0.113.45", "root", host: "old-host"), Now);
+        aggregator.Add(Failure(T0, "203.0.113.45", "root", host: "live-host"), Now);
+        Assert.Equal(2, aggregator.CloseDue(Now.AddHours(1)).Count);
+        Assert.Equal(2, aggregator.Hosts);
+        aggregator.Add(Failure(T0.AddDays(1), "203.0.113.45", "root", host: "live-host"), Now.AddDays(2));
+        aggregator.CloseDue(Now.AddDays(2));
+        Assert.Equal(1, aggregator.Hosts);
     }
 
     [Fact]
@@ -140,8 +189,8 @@ public sealed class WindowAggregationTests
         var state = store.Load()!;
         restored.Restore(state.Aggregator);
         Assert.Equal(["b1"], state.RecentBatches);
-        Assert.False(restored.Add(Failure(T0.AddMinutes(2), "203.0.113.45", "root"), Now), "the closed window stays closed");
-        Assert.True(restored.Add(Failure(T0.AddMinutes(21), "203.0.113.45", "root"), Now));
+        Assert.Equal(Admission.Late, restored.Add(Failure(T0.AddMinutes(2), "203.0.113.45", "root"), Now));
+        Assert.Equal(Admission.Added, restored.Add(Failure(T0.AddMinutes(21), "203.0.113.45", "root"), Now));
         var window = Assert.Single(restored.CloseDue(Now.AddHours(1)));
         Assert.Equal(2, window.Failed);
         Assert.Equal(DateTimeKind.Utc, window.Start.Kind);

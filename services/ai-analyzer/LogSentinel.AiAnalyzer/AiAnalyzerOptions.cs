@@ -23,6 +23,17 @@ public sealed class AiAnalyzerOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan IdleClose { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// After a window is due by event time, how long it still waits on the clock for the detector's alerts about
+    /// its last events (a backlog read at full speed closes windows faster than alerts arrive).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan AlertGrace { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Events dated further than this ahead of the clock are dropped and counted: one bad date must not close every window.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
+    public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Attempt groups sent; the rest is summed up in "others".</summary>
     [Range(1, 500)]
     public int TopGroups { get; set; } = 25;
@@ -30,6 +41,10 @@ public sealed class AiAnalyzerOptions : IValidatableObject
     /// <summary>Groups tracked per window; past it new groups only add to the totals (memory stays bounded).</summary>
     [Range(100, 1_000_000)]
     public int MaxGroupsPerWindow { get; set; } = 20_000;
+
+    /// <summary>Alerts kept per window (the most severe); the rest are counted. Bounds memory in an alert storm.</summary>
+    [Range(10, 100_000)]
+    public int MaxAlertsPerWindow { get; set; } = 500;
 
     /// <summary>A window with no alert and fewer failed attempts than this is not analysed at all.</summary>
     [Range(1, 1_000_000)]
@@ -50,6 +65,10 @@ public sealed class AiAnalyzerOptions : IValidatableObject
     /// <summary>Windows analysed at once (each may wait on the model).</summary>
     [Range(1, 64)]
     public int ConcurrentAnalyses { get; set; } = 4;
+
+    /// <summary>Wait between attempts to publish an analysis while the bus is unavailable (the analysis is not redone).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan PublishRetry { get; set; } = TimeSpan.FromSeconds(10);
 
     public ModelOptions Model { get; set; } = new();
 
@@ -117,14 +136,17 @@ public sealed class ModelOptions
             yield return new ValidationResult("Model.Model is required when Model.Endpoint is set");
         if (Endpoint is { IsAbsoluteUri: false } || Endpoint is { Scheme: not ("http" or "https") })
             yield return new ValidationResult("Model.Endpoint must be an absolute http(s) URL");
-        if (AttemptTimeout <= TimeSpan.Zero || Budget < AttemptTimeout)
-            yield return new ValidationResult("Model.AttemptTimeout must be positive and not above Model.Budget");
+        // Polly's own limits, checked here so that a bad value is named at start rather than thrown by Polly.
+        var day = TimeSpan.FromDays(1);
+        if (AttemptTimeout < TimeSpan.FromMilliseconds(10) || Budget > day || Budget < AttemptTimeout)
+            yield return new ValidationResult("Model.AttemptTimeout must be at least 10 ms and not above Model.Budget (at most 24 h)");
         if (MaxRetries is < 0 or > 10)
             yield return new ValidationResult("Model.MaxRetries must be 0-10");
-        if (RetryDelay <= TimeSpan.Zero || MaxRetryDelay < RetryDelay)
-            yield return new ValidationResult("Model.RetryDelay must be positive and not above Model.MaxRetryDelay");
-        if (BreakerFailureRatio is <= 0 or > 1 || BreakerMinimumCalls < 2 || BreakerSampling < TimeSpan.FromMilliseconds(500) || BreakerDuration < TimeSpan.FromMilliseconds(500))
-            yield return new ValidationResult("Model.Breaker*: ratio in (0, 1], at least 2 calls, sampling and duration at least 0.5 s");
+        if (RetryDelay <= TimeSpan.Zero || MaxRetryDelay < RetryDelay || MaxRetryDelay > day)
+            yield return new ValidationResult("Model.RetryDelay must be positive and not above Model.MaxRetryDelay (at most 24 h)");
+        if (BreakerFailureRatio is <= 0 or > 1 || BreakerMinimumCalls < 2 || BreakerSampling < TimeSpan.FromMilliseconds(500) || BreakerDuration < TimeSpan.FromMilliseconds(500)
+            || BreakerSampling > day || BreakerDuration > day)
+            yield return new ValidationResult("Model.Breaker*: ratio in (0, 1], at least 2 calls, sampling and duration 0.5 s to 24 h");
         if (CallsPerHour < 0)
             yield return new ValidationResult("Model.CallsPerHour must not be negative");
         if (MaxFieldLength is < 8 or > 1024)

@@ -17,6 +17,9 @@ public sealed class HostWindow
     /// <summary>Wall-clock time of the last event or alert added (UTC).</summary>
     public DateTime LastArrival { get; set; }
 
+    /// <summary>Wall-clock time the window was first found due by event time; it closes AlertGrace later.</summary>
+    public DateTime? DueSince { get; set; }
+
     public Dictionary<string, AttemptCounter> Groups { get; init; } = new(StringComparer.Ordinal);
 
     /// <summary>Events of groups not tracked because the window already had MaxGroupsPerWindow groups.</summary>
@@ -30,8 +33,11 @@ public sealed class HostWindow
 
     public long Succeeded { get; set; }
 
-    /// <summary>Latest revision of each alert, by alert id.</summary>
+    /// <summary>Latest revision of each alert, by alert id (at most MaxAlertsPerWindow, the most severe).</summary>
     public Dictionary<string, AlertRaised> Alerts { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>Alerts not kept because the window had MaxAlertsPerWindow more severe ones.</summary>
+    public long UntrackedAlerts { get; set; }
 }
 
 /// <summary>One (ip, username, service, status) group of a window.</summary>

@@ -3,35 +3,40 @@ using LogSentinel.Contracts;
 namespace LogSentinel.AiAnalyzer.Aggregation;
 
 /// <summary>
-/// Builds tumbling windows per host on the logs' own time. A window closes when its host's newest event is
-/// <see cref="AiAnalyzerOptions.Lateness"/> past its end, or, once its end has passed on the clock, when nothing
-/// arrived for it for <see cref="AiAnalyzerOptions.IdleClose"/> (a quiet host, the end of a replayed file).
-/// Events for a window already closed are late: counted, not added. Not thread-safe: one loop owns it.
+/// Builds tumbling windows per host on the logs' own time. A window is due when its host's newest event is
+/// <see cref="AiAnalyzerOptions.Lateness"/> past its end, and then closes after <see cref="AiAnalyzerOptions.AlertGrace"/>
+/// on the clock (the detector's alerts about its last events are on their way); or, once its end has passed on the
+/// clock, when nothing arrived for it for <see cref="AiAnalyzerOptions.IdleClose"/> (a quiet host, the end of a
+/// replayed file). Events for a window already closed are late, events dated beyond the clock's skew are dropped:
+/// both counted, neither added. Not thread-safe: one loop owns it.
 /// </summary>
 public sealed class WindowAggregator(AiAnalyzerOptions options)
 {
+    /// <summary>A host with no open window and nothing new for this long is forgotten (its clock no longer guards late events).</summary>
+    public static readonly TimeSpan ForgetHostAfter = TimeSpan.FromDays(1);
+
     private readonly Dictionary<(string Host, DateTime Start), HostWindow> _open = [];
 
-    /// <summary>Per host: its newest event time, and the end of its last closed window.</summary>
+    /// <summary>Per host: its newest event time, the end of its last closed window, when it was last heard of.</summary>
     private readonly Dictionary<string, HostClock> _hosts = new(StringComparer.Ordinal);
 
     public int OpenWindows => _open.Count;
 
-    public IEnumerable<HostWindow> Open => _open.Values;
+    public int Hosts => _hosts.Count;
 
-    /// <summary>Adds an event; false when its window has closed already (a late event).</summary>
-    public bool Add(SecurityEvent e, DateTime arrival)
+    public Admission Add(SecurityEvent e, DateTime arrival)
     {
-        var host = e.Host.Name;
-        var clock = Clock(host);
         var time = e.Timestamp;
+        if (time > arrival + options.MaxClockSkew)
+            return Admission.Future;
+        var host = e.Host.Name;
+        var clock = Clock(host, arrival);
         if (time < clock.ClosedUntil)
-            return false;
+            return Admission.Late;
         if (time > clock.Newest)
             clock.Newest = time;
         var window = Window(host, time, arrival);
         window.Events++;
-        var status = AttemptStatus.Of(e);
         if (e.Event.Outcome == EventOutcomes.Failure)
             window.Failed++;
         else if (e.Event.Outcome == EventOutcomes.Success)
@@ -39,6 +44,7 @@ public sealed class WindowAggregator(AiAnalyzerOptions options)
         var ip = e.Source?.Ip ?? e.Source?.Address;
         var user = e.User?.Name;
         var service = e.Process?.Name ?? e.Network?.Protocol ?? e.Event.Dataset;
+        var status = AttemptStatus.Of(e);
         var key = string.Join('\u001f', ip, user, service, status);
         if (!window.Groups.TryGetValue(key, out var group))
         {
@@ -47,57 +53,64 @@ public sealed class WindowAggregator(AiAnalyzerOptions options)
                 window.UntrackedAttempts++;
                 if (e.Event.Outcome == EventOutcomes.Failure)
                     window.UntrackedFailed++;
-                return true;
+                return Admission.Added;
             }
             window.Groups[key] = group = new AttemptCounter { Ip = ip, Username = user, Service = service, Status = status };
         }
         group.Attempts++;
         group.Country ??= e.Source?.Geo?.CountryIsoCode;
         group.Actions[e.Event.Action] = group.Actions.GetValueOrDefault(e.Event.Action) + 1;
-        return true;
+        return Admission.Added;
     }
 
     /// <summary>
-    /// Adds an alert (or its newer revision) to the window, of each host it names, that holds its last counted event;
-    /// false when all those windows have closed.
+    /// Adds an alert (or its newer revision) to the window, of each host it names, that holds its last counted event.
+    /// Late when all those windows have closed.
     /// </summary>
-    public bool Add(AlertRaised alert, DateTime arrival)
+    public Admission Add(AlertRaised alert, DateTime arrival)
     {
+        if (alert.WindowEnd > arrival + options.MaxClockSkew)
+            return Admission.Future;
         var added = false;
         foreach (var host in alert.Hosts)
         {
-            var clock = Clock(host);
+            var clock = Clock(host, arrival);
             if (alert.WindowEnd < clock.ClosedUntil)
                 continue;
-            var window = Window(host, alert.WindowEnd, arrival);
-            if (!window.Alerts.TryGetValue(alert.AlertId, out var known) || known.Revision <= alert.Revision)
-                window.Alerts[alert.AlertId] = alert;
+            Keep(Window(host, alert.WindowEnd, arrival), alert);
             added = true;
         }
-        return added;
+        return added ? Admission.Added : Admission.Late;
     }
 
     /// <summary>Removes and returns the windows due to close at <paramref name="now"/> (wall clock, UTC), oldest first.</summary>
     public List<HostWindow> CloseDue(DateTime now)
     {
         var due = new List<HostWindow>();
+        var busy = new HashSet<string>(StringComparer.Ordinal);
         foreach (var window in _open.Values)
         {
             var clock = _hosts[window.Host];
-            var byEventTime = clock.Newest >= window.End + options.Lateness;
+            if (clock.Newest >= window.End + options.Lateness)
+                window.DueSince ??= now;
+            var byEventTime = now - window.DueSince >= options.AlertGrace;
             var byClock = now >= window.End + options.Lateness && now - window.LastArrival >= options.IdleClose;
             if (byEventTime || byClock)
                 due.Add(window);
+            else
+                busy.Add(window.Host);
         }
         due.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : string.CompareOrdinal(a.Host, b.Host));
         foreach (var window in due)
         {
             _open.Remove((window.Host, window.Start));
             var clock = _hosts[window.Host];
-            // Windows close in order per host in practice; an older one closing later never reopens the span.
+            // An older window closing after a newer one never reopens the span before it.
             if (window.End > clock.ClosedUntil)
                 clock.ClosedUntil = window.End;
         }
+        foreach (var (host, clock) in _hosts.Where(h => !busy.Contains(h.Key) && now - h.Value.LastSeen > ForgetHostAfter).ToList())
+            _hosts.Remove(host);
         return due;
     }
 
@@ -105,7 +118,7 @@ public sealed class WindowAggregator(AiAnalyzerOptions options)
     public AggregatorState State() => new()
     {
         Windows = [.. _open.Values],
-        Hosts = _hosts.ToDictionary(h => h.Key, h => new HostClockState { Newest = h.Value.Newest, ClosedUntil = h.Value.ClosedUntil }, StringComparer.Ordinal),
+        Hosts = _hosts.ToDictionary(h => h.Key, h => new HostClockState { Newest = h.Value.Newest, ClosedUntil = h.Value.ClosedUntil, LastSeen = h.Value.LastSeen }, StringComparer.Ordinal),
     };
 
     public void Restore(AggregatorState state)
@@ -113,11 +126,11 @@ public sealed class WindowAggregator(AiAnalyzerOptions options)
         _open.Clear();
         _hosts.Clear();
         foreach (var (host, clock) in state.Hosts)
-            _hosts[host] = new HostClock { Newest = clock.Newest, ClosedUntil = clock.ClosedUntil };
+            _hosts[host] = new HostClock { Newest = clock.Newest, ClosedUntil = clock.ClosedUntil, LastSeen = clock.LastSeen };
         foreach (var window in state.Windows)
         {
             _open[(window.Host, window.Start)] = window;
-            Clock(window.Host);
+            Clock(window.Host, window.LastArrival);
         }
     }
 
@@ -125,6 +138,29 @@ public sealed class WindowAggregator(AiAnalyzerOptions options)
     {
         var length = options.Window.Ticks;
         return new DateTime(time.Ticks - time.Ticks % length, DateTimeKind.Utc);
+    }
+
+    /// <summary>Keeps the alert's latest revision; when the window is full, only if it is more severe than the least severe kept.</summary>
+    private void Keep(HostWindow window, AlertRaised alert)
+    {
+        if (window.Alerts.TryGetValue(alert.AlertId, out var known))
+        {
+            if (known.Revision <= alert.Revision)
+                window.Alerts[alert.AlertId] = alert;
+            return;
+        }
+        if (window.Alerts.Count >= options.MaxAlertsPerWindow)
+        {
+            var least = window.Alerts.Values.MinBy(a => (WindowSummary.SeverityRank(a.Severity), a.Count))!;
+            if ((WindowSummary.SeverityRank(alert.Severity), alert.Count).CompareTo((WindowSummary.SeverityRank(least.Severity), least.Count)) <= 0)
+            {
+                window.UntrackedAlerts++;
+                return;
+            }
+            window.Alerts.Remove(least.AlertId);
+            window.UntrackedAlerts++;
+        }
+        window.Alerts[alert.AlertId] = alert;
     }
 
     private HostWindow Window(string host, DateTime time, DateTime arrival)
@@ -136,10 +172,12 @@ public sealed class WindowAggregator(AiAnalyzerOptions options)
         return window;
     }
 
-    private HostClock Clock(string host)
+    private HostClock Clock(string host, DateTime arrival)
     {
         if (!_hosts.TryGetValue(host, out var clock))
             _hosts[host] = clock = new HostClock();
+        if (arrival > clock.LastSeen)
+            clock.LastSeen = arrival;
         return clock;
     }
 
@@ -147,7 +185,20 @@ public sealed class WindowAggregator(AiAnalyzerOptions options)
     {
         public DateTime Newest;
         public DateTime ClosedUntil;
+        public DateTime LastSeen;
     }
+}
+
+/// <summary>What became of an event or alert offered to the windows.</summary>
+public enum Admission
+{
+    Added,
+
+    /// <summary>Its window had closed already.</summary>
+    Late,
+
+    /// <summary>Dated further ahead of the clock than MaxClockSkew.</summary>
+    Future,
 }
 
 public sealed class AggregatorState
@@ -162,4 +213,6 @@ public sealed class HostClockState
     public DateTime Newest { get; init; }
 
     public DateTime ClosedUntil { get; init; }
+
+    public DateTime LastSeen { get; init; }
 }

@@ -47,6 +47,7 @@ public static class WindowSummary
                 Failed = rest.Where(g => g.Status == AttemptStatus.Failed).Sum(g => g.Attempts) + window.UntrackedFailed,
             },
             Alerts = alerts.Take(MaxAlerts).ToList(),
+            AlertsOmitted = Math.Max(0, alerts.Count - MaxAlerts) + window.UntrackedAlerts,
             Totals = new AttemptTotals
             {
                 Events = window.Events,

@@ -4,8 +4,9 @@ using System.Text;
 namespace LogSentinel.AiAnalyzer.Analysis;
 
 /// <summary>
-/// Makes a string from a log line (or from the model) safe to pass on: control and invisible formatting characters
-/// (bidirectional overrides, zero-width joiners) removed, length capped with an ellipsis.
+/// Makes a string from a log line (or from the model) safe to pass on: control characters, invisible formatting
+/// (bidirectional overrides, zero-width joiners, the tag characters that can hide text from a reader but not from a
+/// model), private-use and unassigned code points removed, length capped (in UTF-16 units) with an ellipsis.
 /// </summary>
 public static class FieldText
 {
@@ -13,22 +14,27 @@ public static class FieldText
     {
         if (value is null)
             return null;
-        var text = new StringBuilder(Math.Min(value.Length, maxLength + 1));
-        foreach (var c in value)
+        var text = new StringBuilder(Math.Min(value.Length, maxLength));
+        var cut = false;
+        foreach (var rune in value.EnumerateRunes())
         {
-            var category = char.GetUnicodeCategory(c);
-            if (category is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator)
+            // Lone surrogates come out as U+FFFD: not a character anyone wrote.
+            if (rune == Rune.ReplacementChar || Rune.GetUnicodeCategory(rune) is UnicodeCategory.Control or UnicodeCategory.Format
+                or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator or UnicodeCategory.PrivateUse
+                or UnicodeCategory.OtherNotAssigned or UnicodeCategory.Surrogate)
                 continue;
-            if (text.Length == maxLength)
+            if (text.Length + rune.Utf16SequenceLength > maxLength)
             {
-                text.Length = maxLength - 1;
-                // Half a surrogate pair left by the cut is not valid text.
-                if (text.Length > 0 && char.IsHighSurrogate(text[^1]))
-                    text.Length--;
-                text.Append('…');
+                cut = true;
                 break;
             }
-            text.Append(c);
+            text.Append(rune.ToString());
+        }
+        if (cut)
+        {
+            while (text.Length > maxLength - 1)
+                text.Length -= char.IsLowSurrogate(text[^1]) && text.Length > 1 ? 2 : 1;
+            text.Append('…');
         }
         return text.ToString();
     }

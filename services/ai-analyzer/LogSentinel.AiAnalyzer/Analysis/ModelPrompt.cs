@@ -124,11 +124,11 @@ public sealed class ModelPrompt
     public string? RealAddress(string? address) =>
         address is not null && _addresses.TryGetValue(address, out var originals) && originals.Count == 1 ? originals.First() : address;
 
-    /// <summary>Model text with every pseudonym it mentions replaced by the real name.</summary>
-    public string RealText(string text)
+    /// <summary>Model text with every pseudonym it mentions replaced by the real name, cleaned and capped.</summary>
+    public string RealText(string text, int maxFieldLength)
     {
         foreach (var (pseudonym, real) in _users)
-            text = text.Replace(pseudonym, real, StringComparison.Ordinal);
+            text = text.Replace(pseudonym, FieldText.Clean(real, maxFieldLength), StringComparison.Ordinal);
         return text;
     }
 }

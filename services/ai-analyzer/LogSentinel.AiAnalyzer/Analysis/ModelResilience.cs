@@ -9,36 +9,43 @@ using Polly.Timeout;
 namespace LogSentinel.AiAnalyzer.Analysis;
 
 /// <summary>
-/// How model calls are made to hold up: an overall budget per window, retries with exponential back-off and jitter
-/// that wait as long as a 429/503's Retry-After asks (up to MaxRetryDelay), a circuit breaker shared by all windows,
-/// and a timeout per attempt. Outermost first. Whatever is left failing goes to the rules.
+/// How model calls are made to hold up. Outside: an overall budget per window, and retries with exponential
+/// back-off and jitter that wait as long as a 429/503's Retry-After asks (up to MaxRetryDelay). Per attempt: the
+/// hourly call cap, then a circuit breaker shared by all windows, then a timeout. The cap is checked outside the
+/// breaker so that a call not made never counts as a call that worked. Whatever still fails goes to the rules.
 /// </summary>
-public static class ModelResilience
+public sealed class ModelResilience
 {
-    public static ResiliencePipeline Build(ModelOptions options, TimeProvider time, Action<string>? onRetry = null, Action<string>? onBreak = null)
+    private readonly ResiliencePipeline _outer;
+    private readonly ResiliencePipeline _attempt;
+
+    public ModelResilience(ModelOptions options, TimeProvider time, Action<string>? onRetry = null, Action<string>? onBreak = null)
     {
-        var handled = new PredicateBuilder().Handle<Exception>(IsTransient);
-        var builder = new ResiliencePipelineBuilder { TimeProvider = time }.AddTimeout(options.Budget);
+        var outer = new ResiliencePipelineBuilder { TimeProvider = time }.AddTimeout(options.Budget);
         if (options.MaxRetries > 0)
-            builder.AddRetry(new RetryStrategyOptions
+        {
+            outer.AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = handled,
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient),
                 MaxRetryAttempts = options.MaxRetries,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = options.RetryDelay,
                 MaxDelay = options.MaxRetryDelay,
-                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Exception, options.MaxRetryDelay)),
+                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Exception, options.MaxRetryDelay, time)),
                 OnRetry = args =>
                 {
                     onRetry?.Invoke(Describe(args.Outcome.Exception));
                     return ValueTask.CompletedTask;
                 },
             });
-        return builder
+        }
+        _outer = outer.Build();
+        _attempt = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
-                ShouldHandle = handled,
+                // An attempt cut short by the overall budget took too long: a failure too.
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => IsTransient(e) || e is OperationCanceledException),
                 FailureRatio = options.BreakerFailureRatio,
                 MinimumThroughput = options.BreakerMinimumCalls,
                 SamplingDuration = options.BreakerSampling,
@@ -53,6 +60,12 @@ public static class ModelResilience
             .Build();
     }
 
+    /// <summary>Runs <paramref name="attempt"/> under the policies; <paramref name="mayCall"/> takes one call from the cap.</summary>
+    public ValueTask<T> ExecuteAsync<T>(Func<CancellationToken, ValueTask<T>> attempt, Func<bool> mayCall, CancellationToken cancellation) =>
+        _outer.ExecuteAsync(async token => mayCall()
+            ? await _attempt.ExecuteAsync(attempt, token).ConfigureAwait(false)
+            : throw new CallCapReachedException(), cancellation);
+
     /// <summary>
     /// Worth another attempt: throttling, server errors, timeouts, broken connections, answers that were not the
     /// schema. Not: client errors (a wrong key or model will not fix itself), the call cap, an open breaker.
@@ -65,7 +78,7 @@ public static class ModelResilience
     };
 
     /// <summary>What Retry-After asks for on a 429 or 503 (seconds or an HTTP date), capped; otherwise the back-off.</summary>
-    public static TimeSpan? RetryAfter(Exception? e, TimeSpan max)
+    public static TimeSpan? RetryAfter(Exception? e, TimeSpan max, TimeProvider time)
     {
         if (e is not ClientResultException { Status: 429 or 503 } c || c.GetRawResponse() is not { } response
             || !response.Headers.TryGetValue("Retry-After", out var value) || string.IsNullOrWhiteSpace(value))
@@ -74,7 +87,7 @@ public static class ModelResilience
         if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
             delay = TimeSpan.FromSeconds(seconds);
         else if (DateTimeOffset.TryParseExact(value, "r", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date))
-            delay = date - DateTimeOffset.UtcNow;
+            delay = date - time.GetUtcNow();
         else
             return null;
         return delay < TimeSpan.Zero ? TimeSpan.Zero : delay > max ? max : delay;
@@ -83,6 +96,8 @@ public static class ModelResilience
     public static string Describe(Exception? e) => e switch
     {
         null => "no error",
+        // Status 0: no HTTP response at all (refused, reset, DNS).
+        ClientResultException { Status: 0 } c => "no response: " + FieldText.Clean(c.InnerException?.Message ?? c.Message, 200),
         ClientResultException c => $"HTTP {c.Status} ({(HttpStatusCode)c.Status})",
         TimeoutRejectedException => "timed out",
         BrokenCircuitException => "circuit open after repeated failures",

@@ -6,7 +6,6 @@ using LogSentinel.AiAnalyzer.Telemetry;
 using LogSentinel.Contracts;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Polly;
 
 namespace LogSentinel.AiAnalyzer.Analysis;
 
@@ -24,7 +23,7 @@ public sealed partial class WindowAnalyzer
     private readonly AnalyzerMetrics _metrics;
     private readonly ILogger<WindowAnalyzer> _logger;
     private readonly ChatModel? _model;
-    private readonly ResiliencePipeline _pipeline;
+    private readonly ModelResilience _resilience;
     private readonly CallBudget _budget;
 
     public WindowAnalyzer(IOptions<AiAnalyzerOptions> options, AnalyzerMetrics metrics, TimeProvider time, ILogger<WindowAnalyzer> logger)
@@ -33,7 +32,7 @@ public sealed partial class WindowAnalyzer
         _metrics = metrics;
         _logger = logger;
         _model = _options.Model.IsConfigured ? new ChatModel(_options.Model) : null;
-        _pipeline = ModelResilience.Build(_options.Model, time,
+        _resilience = new ModelResilience(_options.Model, time,
             onRetry: reason => LogRetry(_logger, reason),
             onBreak: reason => LogBreakerOpened(_logger, _options.Model.BreakerDuration, reason));
         _budget = new CallBudget(_options.Model.CallsPerHour, time);
@@ -57,7 +56,7 @@ public sealed partial class WindowAnalyzer
             var prompt = new ModelPrompt(aggregate, floor, _options.Privacy, _options.Model.MaxFieldLength);
             try
             {
-                answer = Translate(await _pipeline.ExecuteAsync(token => AskAsync(prompt, token), cancellation).ConfigureAwait(false), prompt);
+                answer = Translate(await _resilience.ExecuteAsync(token => AskAsync(prompt, token), TakeCall, cancellation).ConfigureAwait(false), prompt, _options.Model.MaxFieldLength);
                 source = SourceAi;
             }
             catch (Exception e) when (!cancellation.IsCancellationRequested)
@@ -102,13 +101,16 @@ public sealed partial class WindowAnalyzer
         return Convert.ToHexStringLower(SHA256.HashData(key).AsSpan(0, 16));
     }
 
+    private bool TakeCall()
+    {
+        if (_budget.TryTake())
+            return true;
+        _metrics.CapRejections.Add(1);
+        return false;
+    }
+
     private async ValueTask<ModelAnswer> AskAsync(ModelPrompt prompt, CancellationToken cancellation)
     {
-        if (!_budget.TryTake())
-        {
-            _metrics.CapRejections.Add(1);
-            throw new CallCapReachedException();
-        }
         _metrics.ModelCalls.Add(1);
         _metrics.TokensEstimated.Add(prompt.EstimatedTokens);
         try
@@ -129,15 +131,18 @@ public sealed partial class WindowAnalyzer
         }
     }
 
-    /// <summary>The answer in the window's own terms: pseudonyms and prefixes the model repeated turned back.</summary>
-    private static ModelAnswer Translate(ModelAnswer answer, ModelPrompt prompt) => answer with
+    /// <summary>
+    /// The answer in the window's own terms: pseudonyms and prefixes the model repeated turned back. The real names
+    /// come from log lines: cleaned and capped like everything else, and the texts capped again after.
+    /// </summary>
+    private static ModelAnswer Translate(ModelAnswer answer, ModelPrompt prompt, int maxFieldLength) => answer with
     {
-        Summary = prompt.RealText(answer.Summary),
+        Summary = FieldText.Clean(prompt.RealText(answer.Summary, maxFieldLength), ModelAnswer.MaxSummary)!,
         Findings = answer.Findings.Select(f => f with
         {
             Ip = prompt.RealAddress(f.Ip),
-            Username = prompt.RealUser(f.Username),
-            Recommendation = prompt.RealText(f.Recommendation),
+            Username = FieldText.Clean(prompt.RealUser(f.Username), maxFieldLength),
+            Recommendation = FieldText.Clean(prompt.RealText(f.Recommendation, maxFieldLength), ModelAnswer.MaxRecommendation)!,
         }).ToList(),
     };
 

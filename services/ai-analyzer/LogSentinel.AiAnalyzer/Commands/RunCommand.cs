@@ -11,24 +11,9 @@ namespace LogSentinel.AiAnalyzer.Commands;
 /// </summary>
 public static class RunCommand
 {
-    public const string DefaultConfig = "/etc/logsentinel/ai-analyzer.yaml";
+    public static string DefaultConfig => ServiceRunCommand.DefaultConfig("ai-analyzer");
 
-    public static Command Create()
-    {
-        var config = new Option<string?>("--config")
-        {
-            Description = $"YAML configuration file (default {DefaultConfig}, used when present)",
-        };
-        var command = new Command("run", "Analyse each host's time windows of events and alerts (AI model or rules) and publish the analyses") { config };
-        command.SetAction(async (result, cancellation) =>
-        {
-            var path = result.GetValue(config);
-            using var host = Build(path ?? DefaultConfig, optional: path is null);
-            await host.RunAsync(cancellation).ConfigureAwait(false);
-            return 0;
-        });
-        return command;
-    }
+    public static Command Create() => ServiceRunCommand.Create("ai-analyzer", "Analyse each host's time windows of events and alerts (AI model or rules) and publish the analyses", (path, optional) => Build(path, optional));
 
     public static IHost Build(string configPath, bool optional, Action<IConfigurationBuilder>? configure = null)
     {

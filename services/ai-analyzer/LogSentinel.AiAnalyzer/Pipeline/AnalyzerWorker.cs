@@ -20,8 +20,8 @@ public sealed partial class AnalyzerWorker : BackgroundService
     /// <summary>Collector batch ids remembered against redelivery (about an hour of a busy host's batches).</summary>
     public const int RememberedBatches = 20_000;
 
-    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(200);
-    private static readonly TimeSpan RetryPublishAfter = TimeSpan.FromSeconds(10);
+    /// <summary>How often state is saved (and waiting messages acknowledged): an acknowledgement waits at most this.</summary>
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
 
     private abstract record Work;
 
@@ -86,6 +86,10 @@ public sealed partial class AnalyzerWorker : BackgroundService
         }
         _inbox.Writer.TryComplete();
         Round(CancellationToken.None, closeWindows: false);
+        // Not saved (the disk failed to the end): their messages are not acknowledged and come back after the restart.
+        foreach (var saved in _waiting)
+            saved.TrySetException(new InvalidOperationException("The analyzer stopped before it could save this message's events"));
+        _waiting.Clear();
     }
 
     /// <summary>Adds what arrived, closes what is due, saves, and releases the consumers waiting on the save.</summary>
@@ -103,8 +107,11 @@ public sealed partial class AnalyzerWorker : BackgroundService
                     _waiting.Add(events.Saved);
                     break;
                 case AlertWork alert:
-                    if (_aggregator.Add(alert.Alert, arrival))
+                    var admission = _aggregator.Add(alert.Alert, arrival);
+                    if (admission == Admission.Added)
                         _metrics.AlertsReceived.Add(1);
+                    else
+                        _metrics.AlertsDropped.Add(1, Reason(admission));
                     _waiting.Add(alert.Saved);
                     break;
                 case PublishedWork published:
@@ -126,7 +133,8 @@ public sealed partial class AnalyzerWorker : BackgroundService
                 Dispatch(window, stoppingToken);
             }
         }
-        if (!dirty)
+        // Messages still waiting mean the last save failed: try again even if nothing new came.
+        if (!dirty && _waiting.Count == 0)
             return;
         try
         {
@@ -150,41 +158,58 @@ public sealed partial class AnalyzerWorker : BackgroundService
         _recentOrder.Enqueue(batch.BatchId);
         if (_recentOrder.Count > RememberedBatches)
             _recent.Remove(_recentOrder.Dequeue());
-        long added = 0, late = 0;
+        long added = 0, late = 0, future = 0;
         foreach (var e in batch.Events)
         {
-            if (_aggregator.Add(e, arrival))
-                added++;
-            else
-                late++;
+            switch (_aggregator.Add(e, arrival))
+            {
+                case Admission.Added:
+                    added++;
+                    break;
+                case Admission.Late:
+                    late++;
+                    break;
+                default:
+                    future++;
+                    break;
+            }
         }
         _metrics.EventsReceived.Add(added);
         if (late > 0)
-            _metrics.EventsDropped.Add(late, new KeyValuePair<string, object?>("reason", "late"));
+            _metrics.EventsDropped.Add(late, Reason(Admission.Late));
+        if (future > 0)
+        {
+            _metrics.EventsDropped.Add(future, Reason(Admission.Future));
+            LogFutureEvents(_logger, future, batch.Host, _options.MaxClockSkew);
+        }
     }
 
+    private static KeyValuePair<string, object?> Reason(Admission admission) =>
+        new("reason", admission == Admission.Late ? "late" : "future");
+
+    /// <summary>Analyses the window once (the model is not asked again), then publishes until the bus takes it.</summary>
     private void Dispatch(HostWindow window, CancellationToken stoppingToken) => _ = Task.Run(async () =>
     {
         await _slots.WaitAsync(stoppingToken).ConfigureAwait(false);
         try
         {
-            while (!stoppingToken.IsCancellationRequested)
+            var analysis = await _analyzer.AnalyzeAsync(window, stoppingToken).ConfigureAwait(false);
+            while (true)
             {
                 try
                 {
-                    var analysis = await _analyzer.AnalyzeAsync(window, stoppingToken).ConfigureAwait(false);
                     await _sink.PublishAsync(analysis, stoppingToken).ConfigureAwait(false);
-                    _metrics.AnalysesSent.Add(1, new KeyValuePair<string, object?>("source", analysis.Source));
-                    _inbox.Writer.TryWrite(new PublishedWork(analysis.AnalysisId));
-                    return;
+                    break;
                 }
                 catch (Exception e) when (!stoppingToken.IsCancellationRequested)
                 {
                     _metrics.Errors.Add(1);
-                    LogPublishFailed(_logger, e, window.Host, window.Start, RetryPublishAfter);
-                    await Task.Delay(RetryPublishAfter, _time, stoppingToken).ConfigureAwait(false);
+                    LogPublishFailed(_logger, e, window.Host, window.Start, _options.PublishRetry);
+                    await Task.Delay(_options.PublishRetry, _time, stoppingToken).ConfigureAwait(false);
                 }
             }
+            _metrics.AnalysesSent.Add(1, new KeyValuePair<string, object?>("source", analysis.Source));
+            _inbox.Writer.TryWrite(new PublishedWork(analysis.AnalysisId));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -225,7 +250,10 @@ public sealed partial class AnalyzerWorker : BackgroundService
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not save the analyzer state to {Path}; nothing is acknowledged until it can")]
     private static partial void LogSaveFailed(ILogger logger, Exception exception, string path);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not analyse or publish the window of {Host} from {Start}; trying again in {Delay}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped {Count} events of {Host} dated more than {Skew} ahead of the clock")]
+    private static partial void LogFutureEvents(ILogger logger, long count, string host, TimeSpan skew);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not publish the analysis of {Host}'s window from {Start}; trying again in {Delay}")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, string host, DateTime start, TimeSpan delay);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Restored {Open} open and {Unpublished} unpublished windows from {Path}")]

@@ -12,8 +12,9 @@ public sealed class AnalyzerMetrics : IDisposable
     public AnalyzerMetrics()
     {
         EventsReceived = _meter.CreateCounter<long>("logsentinel.ai.events.received", "{event}", "Events added to a window");
-        EventsDropped = _meter.CreateCounter<long>("logsentinel.ai.events.dropped", "{event}", "Events for a window already closed (late)");
+        EventsDropped = _meter.CreateCounter<long>("logsentinel.ai.events.dropped", "{event}", "Events for a window already closed (late) or dated ahead of the clock (future)");
         AlertsReceived = _meter.CreateCounter<long>("logsentinel.ai.alerts.received", "{alert}", "Alert revisions added to a window");
+        AlertsDropped = _meter.CreateCounter<long>("logsentinel.ai.alerts.dropped", "{alert}", "Alert revisions for windows already closed (late) or dated ahead of the clock (future)");
         WindowsSkipped = _meter.CreateCounter<long>("logsentinel.ai.windows.skipped", "{window}", "Windows closed with nothing notable (not analysed)");
         AnalysesSent = _meter.CreateCounter<long>("logsentinel.ai.analyses.sent", "{analysis}", "Window analyses published, by source (ai, rules)");
         ModelCalls = _meter.CreateCounter<long>("logsentinel.ai.model.calls", "{call}", "HTTP calls made to the model, retries included");
@@ -29,6 +30,7 @@ public sealed class AnalyzerMetrics : IDisposable
     public Counter<long> EventsReceived { get; }
     public Counter<long> EventsDropped { get; }
     public Counter<long> AlertsReceived { get; }
+    public Counter<long> AlertsDropped { get; }
     public Counter<long> WindowsSkipped { get; }
     public Counter<long> AnalysesSent { get; }
     public Counter<long> ModelCalls { get; }

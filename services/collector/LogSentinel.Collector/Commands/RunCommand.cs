@@ -12,24 +12,9 @@ namespace LogSentinel.Collector.Commands;
 /// </summary>
 public static class RunCommand
 {
-    public const string DefaultConfig = "/etc/logsentinel/collector.yaml";
+    public static string DefaultConfig => ServiceRunCommand.DefaultConfig("collector");
 
-    public static Command Create()
-    {
-        var config = new Option<string?>("--config")
-        {
-            Description = $"YAML configuration file (default {DefaultConfig}, used when present)",
-        };
-        var command = new Command("run", "Follow the host's logs and publish security events to RabbitMQ") { config };
-        command.SetAction(async (result, cancellation) =>
-        {
-            var path = result.GetValue(config);
-            using var host = Build(path ?? DefaultConfig, optional: path is null);
-            await host.RunAsync(cancellation).ConfigureAwait(false);
-            return 0;
-        });
-        return command;
-    }
+    public static Command Create() => ServiceRunCommand.Create("collector", "Follow the host's logs and publish security events to RabbitMQ", (path, optional) => Build(path, optional));
 
     public static IHost Build(string configPath, bool optional, Action<IConfigurationBuilder>? configure = null)
     {

@@ -11,32 +11,10 @@ namespace LogSentinel.Detector.Commands;
 /// </summary>
 public static class RunCommand
 {
-    public const string DefaultConfig = "/etc/logsentinel/detector.yaml";
+    public static string DefaultConfig => ServiceRunCommand.DefaultConfig("detector");
 
-    public static Command Create()
-    {
-        var config = new Option<string?>("--config")
-        {
-            Description = $"YAML configuration file (default {DefaultConfig}, used when present)",
-        };
-        var command = new Command("run", "Evaluate the detection rules over the event stream from RabbitMQ and publish alerts") { config };
-        command.SetAction(async (result, cancellation) =>
-        {
-            var path = result.GetValue(config);
-            using var host = Build(path ?? DefaultConfig, optional: path is null);
-            try
-            {
-                await host.RunAsync(cancellation).ConfigureAwait(false);
-            }
-            catch (Rules.RuleLoadException e)
-            {
-                await Console.Error.WriteLineAsync("detector: the rules cannot be used:" + Environment.NewLine + e.Message).ConfigureAwait(false);
-                return 2;
-            }
-            return 0;
-        });
-        return command;
-    }
+    public static Command Create() => ServiceRunCommand.Create("detector", "Evaluate the detection rules over the event stream from RabbitMQ and publish alerts", (path, optional) => Build(path, optional),
+        e => e is Rules.RuleLoadException ? "the rules cannot be used:" + Environment.NewLine + e.Message : null);
 
     public static IHost Build(string configPath, bool optional, Action<IConfigurationBuilder>? configure = null)
     {
