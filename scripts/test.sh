@@ -31,8 +31,9 @@ install_debian_packages() {
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
-# python3 runs the conformance scorer (standard library only); the collector's tests publish to a real RabbitMQ.
-install_debian_packages python3 rabbitmq-server || { echo "could not install test dependencies"; echo "0 passed, 1 failed"; exit 1; }
+# python3 runs the conformance scorer (standard library only); the collector's tests publish to a real RabbitMQ;
+# the notifier's tests start a real SMTP server (Debian's python3-aiosmtpd) on a free loopback port.
+install_debian_packages python3 python3-aiosmtpd rabbitmq-server || { echo "could not install test dependencies"; echo "0 passed, 1 failed"; exit 1; }
 
 # apt does not start services on these machines: start RabbitMQ ourselves, with the consistent-hash exchange the
 # collector publishes to, and wait until it answers.

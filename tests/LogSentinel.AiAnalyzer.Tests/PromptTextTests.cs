@@ -1,3 +1,4 @@
+using LogSentinel.ServiceDefaults;
 using LogSentinel.AiAnalyzer.Analysis;
 
 namespace LogSentinel.AiAnalyzer.Tests;

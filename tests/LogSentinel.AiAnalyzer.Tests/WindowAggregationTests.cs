@@ -182,7 +182,7 @@ public sealed class WindowAggregationTests
         aggregator.Add(Failure(T0.AddMinutes(20), "203.0.113.45", "root"), Now);
         aggregator.Add(Alert("ssh-brute-force", "threshold", "high", "203.0.113.45", null, T0.AddMinutes(20)), Now);
         Assert.Single(aggregator.CloseDue(Now));
-        var store = new WindowStore(directory);
+        var store = WindowStore.In(directory);
         store.Save(new AnalyzerState { Aggregator = aggregator.State(), RecentBatches = ["b1"] });
 
         var restored = new WindowAggregator(Options());

@@ -1,3 +1,4 @@
+using LogSentinel.ServiceDefaults;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using LogSentinel.Contracts;

@@ -1,3 +1,4 @@
+using LogSentinel.ServiceDefaults;
 using System.ClientModel;
 using System.Globalization;
 using System.Net;

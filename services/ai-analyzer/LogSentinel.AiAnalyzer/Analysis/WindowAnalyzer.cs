@@ -1,3 +1,4 @@
+using LogSentinel.ServiceDefaults;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;

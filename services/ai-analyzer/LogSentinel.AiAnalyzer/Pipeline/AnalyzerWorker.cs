@@ -3,6 +3,7 @@ using LogSentinel.AiAnalyzer.Aggregation;
 using LogSentinel.AiAnalyzer.Analysis;
 using LogSentinel.AiAnalyzer.Telemetry;
 using LogSentinel.Contracts;
+using LogSentinel.ServiceDefaults;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -34,7 +35,7 @@ public sealed partial class AnalyzerWorker : BackgroundService
     private readonly Channel<Work> _inbox = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
     private readonly AiAnalyzerOptions _options;
     private readonly WindowAggregator _aggregator;
-    private readonly WindowStore _store;
+    private readonly JsonStateFile<AnalyzerState> _store;
     private readonly WindowAnalyzer _analyzer;
     private readonly IAnalysisSink _sink;
     private readonly AnalyzerMetrics _metrics;
@@ -50,7 +51,7 @@ public sealed partial class AnalyzerWorker : BackgroundService
     {
         _options = options.Value;
         _aggregator = new WindowAggregator(_options);
-        _store = new WindowStore(_options.StateDirectory);
+        _store = WindowStore.In(_options.StateDirectory);
         _analyzer = analyzer;
         _sink = sink;
         _metrics = metrics;

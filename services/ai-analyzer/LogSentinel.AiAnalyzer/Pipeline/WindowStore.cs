@@ -1,39 +1,15 @@
-using System.Text.Json;
 using LogSentinel.AiAnalyzer.Aggregation;
+using LogSentinel.ServiceDefaults;
 
 namespace LogSentinel.AiAnalyzer.Pipeline;
 
 /// <summary>
-/// The analyzer's durable state in one file: open windows, closed windows whose analysis is not published yet, and
-/// the collector batches already counted. Written whole (temporary file, fsync, rename), so a crash leaves either
-/// the old or the new state, never half of one.
+/// The analyzer's durable state in one file (windows.json in the state directory): open windows, closed windows
+/// whose analysis is not published yet, and the collector batches already counted.
 /// </summary>
-public sealed class WindowStore(string directory)
+public static class WindowStore
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
-
-    public string Path { get; } = System.IO.Path.Combine(directory, "windows.json");
-
-    public AnalyzerState? Load()
-    {
-        if (!File.Exists(Path))
-            return null;
-        using var stream = File.OpenRead(Path);
-        return JsonSerializer.Deserialize<AnalyzerState>(stream, Json)
-            ?? throw new InvalidDataException($"{Path} holds no analyzer state");
-    }
-
-    public void Save(AnalyzerState state)
-    {
-        Directory.CreateDirectory(directory);
-        var temporary = Path + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-        {
-            JsonSerializer.Serialize(stream, state, Json);
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temporary, Path, overwrite: true);
-    }
+    public static JsonStateFile<AnalyzerState> In(string directory) => new(System.IO.Path.Combine(directory, "windows.json"));
 }
 
 public sealed class AnalyzerState

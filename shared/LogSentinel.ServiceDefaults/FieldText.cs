@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text;
 
-namespace LogSentinel.AiAnalyzer.Analysis;
+namespace LogSentinel.ServiceDefaults;
 
 /// <summary>
-/// Makes a string from a log line (or from the model) safe to pass on: control characters, invisible formatting
-/// (bidirectional overrides, zero-width joiners, the tag characters that can hide text from a reader but not from a
-/// model), private-use and unassigned code points removed, length capped (in UTF-16 units) with an ellipsis.
+/// Makes a string from a log line (or from an AI model) safe to pass on to a model, a mail header or a page:
+/// control characters, invisible formatting (bidirectional overrides, zero-width joiners, the tag characters that
+/// can hide text from a reader but not from a model), private-use and unassigned code points removed, length
+/// capped (in UTF-16 units) with an ellipsis. Escaping for the destination (HTML, JSON) is still the writer's job.
 /// </summary>
 public static class FieldText
 {

@@ -1,0 +1,19 @@
+using LogSentinel.Notifier.Rendering;
+
+namespace LogSentinel.Notifier.Policy;
+
+/// <summary>The notifier's sent-log: what was sent (per channel), when each recipient was last emailed, what waits for a digest.</summary>
+public sealed class NotifierState
+{
+    /// <summary>"id" once a notification is done; "id#email" and "id#webhook" once that channel took it.</summary>
+    public Dictionary<string, DateTime> Sent { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>Per recipient, the times of the emails of the last hour (the throttle).</summary>
+    public Dictionary<string, List<DateTime>> SendTimes { get; init; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Per recipient, notifications held back for the next digest.</summary>
+    public Dictionary<string, List<DigestEntry>> Held { get; init; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Per recipient, when the oldest held notification was held: the digest goes out a DigestInterval later.</summary>
+    public Dictionary<string, DateTime> HeldSince { get; init; } = new(StringComparer.OrdinalIgnoreCase);
+}

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace LogSentinel.Notifier.Tests;
+
+/// <summary>
+/// A real SMTP server: Debian's aiosmtpd (python3-aiosmtpd, installed by the test command) on a free loopback port,
+/// storing what it receives in a Maildir, read back through Python's email package.
+/// </summary>
+internal sealed class SmtpServer : IDisposable
+{
+    private const string Python = "/usr/bin/python3";
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    private Process? _process;
+
+    public SmtpServer(int? port = null)
+    {
+        Port = port ?? FreePort();
+        Maildir = Directory.CreateTempSubdirectory("logsentinel-smtp-").FullName;
+        // A Maildir: aiosmtpd's Mailbox handler writes into tmp/ and moves into new/.
+        foreach (var sub in new[] { "tmp", "new", "cur" })
+            Directory.CreateDirectory(Path.Combine(Maildir, sub));
+    }
+
+    public int Port { get; }
+
+    public string Maildir { get; }
+
+    public static SmtpServer Start(int? port = null)
+    {
+        var server = new SmtpServer(port);
+        server.Run();
+        return server;
+    }
+
+    public void Run()
+    {
+        _process = Process.Start(new ProcessStartInfo(Python)
+        {
+            ArgumentList = { "-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{Port}", "-c", "aiosmtpd.handlers.Mailbox", Maildir },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+                throw new InvalidOperationException("aiosmtpd exited: " + _process.StandardError.ReadToEnd());
+            try
+            {
+                using var client = new TcpClient();
+                client.Connect(IPAddress.Loopback, Port);
+                return;
+            }
+            catch (SocketException)
+            {
+                Thread.Sleep(50);
+            }
+        }
+        throw new TimeoutException("aiosmtpd did not listen on port " + Port);
+    }
+
+    public void Stop()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+        _process?.Dispose();
+        _process = null;
+    }
+
+    /// <summary>The messages received so far, decoded.</summary>
+    public List<ReceivedMail> Messages()
+    {
+        using var reader = Process.Start(new ProcessStartInfo(Python)
+        {
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "read_maildir.py"), Maildir },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var output = reader.StandardOutput.ReadToEnd();
+        var errors = reader.StandardError.ReadToEnd();
+        reader.WaitForExit();
+        if (reader.ExitCode != 0)
+            throw new InvalidOperationException("reading the Maildir failed: " + errors);
+        return JsonSerializer.Deserialize<List<ReceivedMail>>(output, Json)!;
+    }
+
+    /// <summary>Waits until at least <paramref name="count"/> messages arrived.</summary>
+    public List<ReceivedMail> WaitFor(int count, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            var messages = Messages();
+            if (messages.Count >= count || DateTime.UtcNow > deadline)
+                return messages;
+            Thread.Sleep(100);
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public void Dispose() => Stop();
+}
+
+internal sealed record ReceivedMail(string Subject, string RawSubjectHeader, string From, List<string> To, string ContentType, string? Text, string? Html, string Delivered);
