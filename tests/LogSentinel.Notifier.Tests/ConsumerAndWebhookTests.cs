@@ -92,12 +92,13 @@ public sealed class ConsumerAndWebhookTests
             o.Webhook.Url = new Uri(url);
         }));
 
-        await dispatcher.HandleAsync(Alert(offender: HostileUser), CancellationToken.None);
-        await dispatcher.HandleAsync(Alert(offender: HostileUser), CancellationToken.None);
+        await dispatcher.HandleAsync(Alert(offender: "<!channel> " + HostileUser), CancellationToken.None);
+        await dispatcher.HandleAsync(Alert(offender: "<!channel> " + HostileUser), CancellationToken.None);
         await dispatcher.HandleAsync(Alert("quiet", severity: "low"), CancellationToken.None);
 
         Assert.Equal(2, bodies.Count);
         var text = JsonDocument.Parse(bodies.Last()).RootElement.GetProperty("text").GetString()!;
-        Assert.StartsWith("[HIGH] deb-mail-01: SSH brute force — " + HostileUser, text, StringComparison.Ordinal);
+        Assert.StartsWith("[HIGH] deb-mail-01: SSH brute force — &lt;!channel&gt; &lt;img src=x onerror=alert(1)&gt;", text, StringComparison.Ordinal);
+        Assert.DoesNotContain('<', text);
     }
 }

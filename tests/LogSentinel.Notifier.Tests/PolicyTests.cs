@@ -37,13 +37,48 @@ public sealed class PolicyTests
         await dispatcher.HandleAsync(Analysis("warn", level: "warning", risk: 6), CancellationToken.None);
         await dispatcher.HandleAsync(Alert("crit", severity: "critical"), CancellationToken.None);
 
-        var mails = smtp.WaitFor(2);
-        await Task.Delay(300);
-        mails = smtp.Messages();
-        Assert.Equal(2, mails.Count);
+        var mails = smtp.WaitFor(3);
         Assert.StartsWith("[WARNING] deb-mail-01", mails.Single(m => m.Subject.StartsWith("[WARNING]", StringComparison.Ordinal)).Subject, StringComparison.Ordinal);
         Assert.Equal(["security@example.org"], mails.Single(m => m.Subject.StartsWith("[WARNING]", StringComparison.Ordinal)).To);
-        Assert.Equal(["oncall@example.org", "security@example.org"], mails.Single(m => m.Subject.StartsWith("[CRITICAL]", StringComparison.Ordinal)).To);
+        await Task.Delay(300);
+        mails = smtp.Messages();
+        Assert.Equal(3, mails.Count);
+        Assert.Equal(["oncall@example.org", "security@example.org"], mails.Where(m => m.Subject.StartsWith("[CRITICAL]", StringComparison.Ordinal)).Select(m => m.RcptTo).Order());
+    }
+
+    [Fact]
+    public async Task Should_give_the_others_their_copy_when_one_recipient_is_refused_and_not_resend_it_on_retry()
+    {
+        using var smtp = SmtpServer.Start();
+        using var dispatcher = Build.Dispatcher(Build.Options(smtp.Port, configure: o => o.Recipients["critical"] = ["bounce@example.org", "oncall@example.org"]));
+
+        await Assert.ThrowsAsync<System.Net.Mail.SmtpFailedRecipientException>(() => dispatcher.HandleAsync(Alert(severity: "critical"), CancellationToken.None));
+        await Assert.ThrowsAsync<System.Net.Mail.SmtpFailedRecipientException>(() => dispatcher.HandleAsync(Alert(severity: "critical"), CancellationToken.None));
+
+        Assert.Equal("oncall@example.org", Assert.Single(smtp.WaitFor(1)).RcptTo);
+        await Task.Delay(300);
+        Assert.Single(smtp.Messages());
+    }
+
+    [Fact]
+    public async Task Should_count_one_address_written_two_ways_as_one_recipient_across_a_restart()
+    {
+        using var smtp = SmtpServer.Start();
+        var state = Directory.CreateTempSubdirectory("logsentinel-notifier-").FullName;
+        void Configure(NotifierOptions o)
+        {
+            o.MaxEmailsPerHour = 1;
+            o.Recipients["high"] = ["Security@Example.org"];
+            o.Recipients["critical"] = ["security@example.org"];
+        }
+        using (var first = Build.Dispatcher(Build.Options(smtp.Port, state, Configure)))
+            await first.HandleAsync(Alert("one"), CancellationToken.None);
+        using (var restarted = Build.Dispatcher(Build.Options(smtp.Port, state, Configure)))
+            await restarted.HandleAsync(Alert("two", severity: "critical"), CancellationToken.None);
+
+        Assert.Single(smtp.WaitFor(1));
+        await Task.Delay(300);
+        Assert.Single(smtp.Messages());
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using LogSentinel.Notifier.Rendering;
 using static LogSentinel.Notifier.Tests.Samples;
 
@@ -15,10 +14,13 @@ public sealed class SmtpDeliveryTests
 
         await dispatcher.HandleAsync(Analysis(user: HostileUser), CancellationToken.None);
 
-        var mail = Assert.Single(smtp.WaitFor(1));
+        var mails = smtp.WaitFor(2);
+        Assert.Equal(["oncall@example.org", "security@example.org"], mails.Select(m => m.RcptTo).Order());
+        var mail = mails.Single(m => m.RcptTo == "oncall@example.org");
         Assert.Equal("[CRITICAL] deb-mail-01: SSH brute force from 203.0.113.45 (CN) — risk 9/10", mail.Subject);
         Assert.Equal("multipart/alternative", mail.ContentType);
-        Assert.Equal(["oncall@example.org", "security@example.org"], mail.To);
+        Assert.Equal(["oncall@example.org"], mail.To);
+        Assert.Equal(Policy.NotificationDispatcher.MessageId("analysis:a1", "oncall@example.org"), mail.MessageId);
         Assert.Contains("logsentinel@example.org", mail.From, StringComparison.Ordinal);
         Assert.Contains("203.0.113.45 | CN | " + HostileUser + " | sshd | 37 | failed", mail.Text, StringComparison.Ordinal);
         Assert.Contains($"background:{CountryColours.Watched};color:#ffffff;font-weight:bold\">CN</td>", mail.Html, StringComparison.Ordinal);
@@ -38,8 +40,8 @@ public sealed class SmtpDeliveryTests
         await dispatcher.HandleAsync(Alert(offender: "203.0.113.45\r\nBcc: victim@example.org"), CancellationToken.None);
 
         var mail = Assert.Single(smtp.WaitFor(1));
-        Assert.Equal(["security@example.org"], mail.To);
-        Assert.DoesNotContain("victim", mail.RawSubjectHeader.Split(':', 2)[0], StringComparison.Ordinal);
+        Assert.Equal("security@example.org", mail.RcptTo);
+        Assert.DoesNotContain(mail.Headers, h => h.Equals("Bcc", StringComparison.OrdinalIgnoreCase));
         Assert.Contains("203.0.113.45Bcc: victim@example.org", mail.Subject, StringComparison.Ordinal);
     }
 
@@ -53,7 +55,6 @@ public sealed class SmtpDeliveryTests
             o.Smtp.MaxRetries = 6;
             o.Smtp.RetryDelay = TimeSpan.FromMilliseconds(300);
         }));
-        var clock = Stopwatch.StartNew();
         var sending = dispatcher.HandleAsync(Alert(), CancellationToken.None);
         await Task.Delay(1500);
         Assert.False(sending.IsCompleted, "sent while nothing listened");
@@ -61,7 +62,6 @@ public sealed class SmtpDeliveryTests
 
         await sending;
         Assert.Single(smtp.WaitFor(1));
-        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1.5));
     }
 
     [Fact]

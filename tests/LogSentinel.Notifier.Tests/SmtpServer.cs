@@ -7,7 +7,8 @@ namespace LogSentinel.Notifier.Tests;
 
 /// <summary>
 /// A real SMTP server: Debian's aiosmtpd (python3-aiosmtpd, installed by the test command) on a free loopback port,
-/// storing what it receives in a Maildir, read back through Python's email package.
+/// storing what it receives in a Maildir (read back through Python's email package) and refusing (550) recipients
+/// whose address starts with "bounce".
 /// </summary>
 internal sealed class SmtpServer : IDisposable
 {
@@ -39,7 +40,8 @@ internal sealed class SmtpServer : IDisposable
     {
         _process = Process.Start(new ProcessStartInfo(Python)
         {
-            ArgumentList = { "-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{Port}", "-c", "aiosmtpd.handlers.Mailbox", Maildir },
+            ArgumentList = { "-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{Port}", "-c", "rejecting_mailbox.RejectingMailbox", Maildir },
+            Environment = { ["PYTHONPATH"] = AppContext.BaseDirectory },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         })!;
@@ -113,4 +115,4 @@ internal sealed class SmtpServer : IDisposable
     public void Dispose() => Stop();
 }
 
-internal sealed record ReceivedMail(string Subject, string RawSubjectHeader, string From, List<string> To, string ContentType, string? Text, string? Html, string Delivered);
+internal sealed record ReceivedMail(string Subject, string RawSubjectHeader, string From, List<string> To, string ContentType, string? Text, string? Html, List<string> Headers, string MessageId, string RcptTo);

@@ -26,6 +26,9 @@ for key in sorted(box.keys()):
         "content_type": message.get_content_type(),
         "text": parts.get("text/plain"),
         "html": parts.get("text/html"),
-        "delivered": raw.decode("utf-8", "replace").split("\n", 1)[0],
+        "headers": list(message.keys()),
+        "message_id": str(message["message-id"]),
+        # Added by aiosmtpd's Mailbox handler: the envelope's recipients, what the server really delivered to.
+        "rcpt_to": str(message["x-rcptto"]),
     })
 json.dump(messages, sys.stdout)

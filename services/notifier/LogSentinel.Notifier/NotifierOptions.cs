@@ -52,8 +52,9 @@ public sealed class NotifierOptions : IValidatableObject
     public TimeSpan RememberSent { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>
-    /// After the SMTP retries, the bus delivers a failing message again after these waits (default 30 s, 2 min,
-    /// 5 min; an empty list: no redelivery); then it goes to the error queue.
+    /// After the SMTP retries, the bus tries a failing message again after these waits (default 30 s, 2 min, 5 min; an
+    /// empty list: no retry); then it goes to the error queue. The message stays unacknowledged meanwhile, so the
+    /// waits add up to at most 20 minutes, under RabbitMQ's 30-minute consumer timeout.
     /// </summary>
     public List<TimeSpan>? RedeliveryIntervals { get; set; }
 
@@ -80,8 +81,8 @@ public sealed class NotifierOptions : IValidatableObject
             yield return new ValidationResult($"Smtp:From '{from}' is not an email address");
         if (Smtp.Port is < 1 or > 65535 || Smtp.Timeout < TimeSpan.FromSeconds(1) || Smtp.MaxRetries is < 0 or > 10 || Smtp.RetryDelay <= TimeSpan.Zero || Smtp.RetryDelay > TimeSpan.FromMinutes(10))
             yield return new ValidationResult("Smtp: Port 1-65535, Timeout at least 1 s, MaxRetries 0-10, RetryDelay up to 10 min");
-        if (Redeliveries.Count > 10 || Redeliveries.Any(i => i < TimeSpan.Zero || i > TimeSpan.FromHours(1)))
-            yield return new ValidationResult("RedeliveryIntervals: at most 10, each 0 to 1 h");
+        if (Redeliveries.Count > 10 || Redeliveries.Any(i => i < TimeSpan.Zero) || Redeliveries.Aggregate(TimeSpan.Zero, (a, b) => a + b) > TimeSpan.FromMinutes(20))
+            yield return new ValidationResult("RedeliveryIntervals: at most 10, none negative, 20 minutes in all (RabbitMQ's consumer timeout is 30)");
         if (Webhook.Url is { } url && (!url.IsAbsoluteUri || url.Scheme is not ("http" or "https")))
             yield return new ValidationResult("Webhook:Url must be an absolute http(s) URL");
         if (!Severities.Contains(Webhook.MinSeverity))

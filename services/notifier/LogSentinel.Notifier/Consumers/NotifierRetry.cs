@@ -16,7 +16,7 @@ internal static class NotifierRetry
         var intervals = context.GetRequiredService<IOptions<NotifierOptions>>().Value.Redeliveries;
         if (intervals.Count > 0)
             endpoint.UseMessageRetry(r => r.Intervals([.. intervals]));
-        // One at a time: the dispatcher serialises anyway, and the throttle counts in arrival order.
-        endpoint.ConcurrentMessageLimit = 1;
+        // The dispatcher sends one at a time; a message waiting out a retry interval must not hold up the others.
+        endpoint.ConcurrentMessageLimit = 8;
     }
 }

@@ -49,13 +49,13 @@ public sealed partial class SmtpEmailTransport : IEmailTransport
         _retry = builder.Build();
     }
 
-    public async Task SendAsync(EmailMessage message, IReadOnlyList<string> recipients, CancellationToken cancellation)
+    public async Task SendAsync(EmailMessage message, string recipient, string messageId, CancellationToken cancellation)
     {
         if (!_options.IsConfigured)
             throw new InvalidOperationException("SMTP is not configured (Notifier:Smtp:Host and From)");
         await _retry.ExecuteAsync(async token =>
         {
-            using var mail = Build(message, recipients);
+            using var mail = Build(message, recipient, messageId);
             using var client = new SmtpClient(_options.Host, _options.Port)
             {
                 EnableSsl = _options.StartTls,
@@ -68,7 +68,7 @@ public sealed partial class SmtpEmailTransport : IEmailTransport
         }, cancellation).ConfigureAwait(false);
     }
 
-    private MailMessage Build(EmailMessage message, IReadOnlyList<string> recipients)
+    private MailMessage Build(EmailMessage message, string recipient, string messageId)
     {
         var mail = new MailMessage
         {
@@ -80,8 +80,8 @@ public sealed partial class SmtpEmailTransport : IEmailTransport
             Body = message.Text,
             IsBodyHtml = false,
         };
-        foreach (var recipient in recipients)
-            mail.To.Add(recipient);
+        mail.To.Add(recipient);
+        mail.Headers.Add("Message-ID", messageId);
         var html = AlternateView.CreateAlternateViewFromString(message.Html, Encoding.UTF8, MediaTypeNames.Text.Html);
         html.TransferEncoding = TransferEncoding.QuotedPrintable;
         mail.AlternateViews.Add(html);
@@ -92,8 +92,9 @@ public sealed partial class SmtpEmailTransport : IEmailTransport
     public static bool IsTransient(Exception e) => e switch
     {
         SmtpFailedRecipientException => false,
-        SmtpException s => (int)s.StatusCode is >= 400 and < 500 || s.StatusCode == SmtpStatusCode.GeneralFailure
-            || s.InnerException is IOException or SocketException or TimeoutException,
+        // GeneralFailure is also what a permanent local error gives (no STARTTLS offered): transient only when the
+        // connection itself failed.
+        SmtpException s => (int)s.StatusCode is >= 400 and < 500 || s.InnerException is IOException or SocketException or TimeoutException,
         IOException or SocketException or TimeoutException => true,
         _ => false,
     };

@@ -7,8 +7,8 @@ using Polly.Retry;
 namespace LogSentinel.Notifier.Delivery;
 
 /// <summary>
-/// Posts {"text": ...} (the plain-text body under the subject) to a generic incoming webhook: Slack, Mattermost and
-/// Microsoft Teams accept it. 429 and 5xx are retried with back-off; anything else failing is thrown.
+/// Posts {"text": ...} (the plain-text body under the subject, &amp;, &lt; and &gt; escaped) to a generic incoming
+/// webhook: Slack, Mattermost and Microsoft Teams accept it. 429 and 5xx are retried with back-off; anything else failing is thrown.
 /// </summary>
 public sealed class WebhookTransport(HttpClient http, TimeProvider time)
 {
@@ -20,6 +20,8 @@ public sealed class WebhookTransport(HttpClient http, TimeProvider time)
         {
             ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
                 .Handle<HttpRequestException>()
+                // HttpClient's own timeout (not the caller's cancellation): TaskCanceledException around a TimeoutException.
+                .Handle<TaskCanceledException>(e => e.InnerException is TimeoutException)
                 .HandleResult(r => (int)r.StatusCode is 429 or >= 500),
             MaxRetryAttempts = 3,
             BackoffType = DelayBackoffType.Exponential,
@@ -30,7 +32,9 @@ public sealed class WebhookTransport(HttpClient http, TimeProvider time)
 
     public async Task PostAsync(Uri url, EmailMessage message, CancellationToken cancellation)
     {
-        var text = message.Subject + "\n\n" + message.Text;
+        // Slack's (and compatible) message format reads <...> as links and mentions (<!channel>): text from a log
+        // line must not ping anyone or disguise a link, so &, < and > are escaped as its format asks.
+        var text = Escape(message.Subject + "\n\n" + message.Text);
         if (text.Length > MaxText)
             text = text[..(MaxText - 1)] + "…";
         using var response = await _retry.ExecuteAsync(
@@ -38,6 +42,8 @@ public sealed class WebhookTransport(HttpClient http, TimeProvider time)
             cancellation).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
     }
+
+    public static string Escape(string text) => text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
 }
 
 public sealed record WebhookPayload([property: JsonPropertyName("text")] string Text);

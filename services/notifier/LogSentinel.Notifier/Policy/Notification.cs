@@ -1,5 +1,6 @@
 using LogSentinel.Contracts;
 using LogSentinel.Notifier.Rendering;
+using LogSentinel.ServiceDefaults;
 
 namespace LogSentinel.Notifier.Policy;
 
@@ -14,7 +15,7 @@ public sealed record Notification(string Id, string Kind, string Severity, Email
         AlertKind,
         alert.Severity.ToLowerInvariant(),
         renderer.Render(alert),
-        new DigestEntry(alert.Description, alert.Offender, alert.Severity.ToLowerInvariant(), string.Join(",", alert.Hosts.Take(3)), alert.Country, alert.WindowEnd > DateTime.MinValue ? alert.WindowEnd : now));
+        Entry(alert.Description, alert.Offender, alert.Severity, string.Join(",", alert.Hosts.Take(3)), alert.Country, alert.WindowEnd > DateTime.MinValue ? alert.WindowEnd : now));
 
     public static Notification Of(WindowAnalyzed analysis, NotificationRenderer renderer, DateTime now)
     {
@@ -24,6 +25,11 @@ public sealed record Notification(string Id, string Kind, string Severity, Email
             AnalysisKind,
             analysis.Level.ToLowerInvariant(),
             renderer.Render(analysis),
-            new DigestEntry($"risk {analysis.RiskScore}/10 window", analysis.Host, analysis.Level.ToLowerInvariant(), analysis.Host, top?.Country, analysis.WindowEnd > DateTime.MinValue ? analysis.WindowEnd : now));
+            Entry($"risk {analysis.RiskScore}/10 window", analysis.Host, analysis.Level, analysis.Host, top?.Country, analysis.WindowEnd > DateTime.MinValue ? analysis.WindowEnd : now));
     }
+
+    /// <summary>Digest entries wait in the state file: what they hold from log lines is cleaned and capped first.</summary>
+    private static DigestEntry Entry(string title, string offender, string severity, string host, string? country, DateTime seen) =>
+        new(FieldText.Clean(title, 200)!, FieldText.Clean(offender, 200)!, FieldText.Clean(severity.ToLowerInvariant(), 16)!,
+            FieldText.Clean(host, 200)!, FieldText.Clean(country, 8), seen);
 }

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using LogSentinel.Contracts;
 using LogSentinel.Notifier.Delivery;
 using LogSentinel.Notifier.Rendering;
@@ -10,9 +12,10 @@ namespace LogSentinel.Notifier.Policy;
 
 /// <summary>
 /// Decides and sends, one notification at a time: never the same id twice (the sent-log survives restarts and is
-/// written after each channel took the notification), recipients by severity or level, at most MaxEmailsPerHour
-/// per recipient (the rest waits for that recipient's digest), the webhook from its own minimum severity. A send
-/// that fails throws: nothing is recorded and the bus delivers the message again (channels done are not redone).
+/// written as soon as each recipient's copy and the webhook post are done), recipients by severity or level, at
+/// most MaxEmailsPerHour per recipient (the rest waits for that recipient's digest), the webhook from its own
+/// minimum severity. A copy that fails throws after the others were sent: the bus delivers the message again and
+/// only what failed is redone. A crash between a send and its record resends that copy with the same Message-ID.
 /// </summary>
 public sealed partial class NotificationDispatcher : IDisposable
 {
@@ -23,6 +26,9 @@ public sealed partial class NotificationDispatcher : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<NotificationDispatcher> _logger;
     private readonly JsonStateFile<NotifierState> _store;
+    /// <summary>Held notifications kept per recipient; older ones are dropped and counted in the digest.</summary>
+    public const int MaxHeld = 5000;
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private NotifierState? _state;
 
@@ -64,15 +70,36 @@ public sealed partial class NotificationDispatcher : IDisposable
             var webhook = _options.Webhook.Url is not null && NotificationRenderer.Rank(notification.Severity) >= NotificationRenderer.Rank(_options.Webhook.MinSeverity);
             if (recipients.Count == 0 && !webhook)
                 _metrics.Dropped.Add(1, new KeyValuePair<string, object?>("reason", "policy"));
-            if (recipients.Count > 0 && !state.Sent.ContainsKey(notification.Id + "#email"))
-                await EmailAsync(state, notification, recipients, cancellation).ConfigureAwait(false);
+            // Each recipient and the webhook on their own: one failing does not keep the others from their copy,
+            // and a retry of the message only redoes what failed.
+            var failures = new List<Exception>();
+            foreach (var recipient in recipients)
+            {
+                try
+                {
+                    await EmailAsync(state, notification, recipient, cancellation).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    failures.Add(e);
+                }
+            }
             if (webhook && !state.Sent.ContainsKey(notification.Id + "#webhook"))
             {
-                await _webhook.PostAsync(_options.Webhook.Url!, notification.Message, cancellation).ConfigureAwait(false);
-                _metrics.Sent.Add(1, new KeyValuePair<string, object?>("channel", "webhook"));
-                state.Sent[notification.Id + "#webhook"] = Now;
-                _store.Save(state);
+                try
+                {
+                    await _webhook.PostAsync(_options.Webhook.Url!, notification.Message, cancellation).ConfigureAwait(false);
+                    _metrics.Sent.Add(1, new KeyValuePair<string, object?>("channel", "webhook"));
+                    state.Sent[notification.Id + "#webhook"] = Now;
+                    _store.Save(state);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    failures.Add(e);
+                }
             }
+            if (failures.Count > 0)
+                throw failures.Count == 1 ? failures[0] : new AggregateException("Some channels of the notification failed", failures);
             state.Sent[notification.Id] = Now;
             Forget(state);
             _store.Save(state);
@@ -88,7 +115,11 @@ public sealed partial class NotificationDispatcher : IDisposable
         }
     }
 
-    /// <summary>Sends the digests that are due: each recipient's held notifications, one email, DigestInterval after the first.</summary>
+    /// <summary>
+    /// Sends the digests that are due: each recipient's held notifications, one email, DigestInterval after the
+    /// first. A recipient whose digest fails for a passing reason keeps it for the next round; one the server
+    /// refuses for good loses it (logged); neither holds up the other recipients.
+    /// </summary>
     public async Task SendDueDigestsAsync(CancellationToken cancellation)
     {
         await _gate.WaitAsync(cancellation).ConfigureAwait(false);
@@ -102,12 +133,29 @@ public sealed partial class NotificationDispatcher : IDisposable
                 var entries = state.Held.GetValueOrDefault(recipient) ?? [];
                 if (entries.Count > 0)
                 {
-                    await _email.SendAsync(Renderer.RenderDigest(entries), [recipient], cancellation).ConfigureAwait(false);
-                    _metrics.Sent.Add(1, new KeyValuePair<string, object?>("channel", "digest"));
-                    LogDigest(_logger, recipient, entries.Count);
+                    var dropped = state.HeldDropped.GetValueOrDefault(recipient);
+                    try
+                    {
+                        var id = $"digest:{recipient}:{since.Ticks}";
+                        await _email.SendAsync(Renderer.RenderDigest(entries, dropped), recipient, MessageId(id, recipient), cancellation).ConfigureAwait(false);
+                        _metrics.Sent.Add(1, new KeyValuePair<string, object?>("channel", "digest"));
+                        LogDigest(_logger, recipient, entries.Count);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException && SmtpEmailTransport.IsTransient(e))
+                    {
+                        _metrics.Errors.Add(1);
+                        LogDigestDeferred(_logger, e, recipient);
+                        continue;
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        _metrics.Errors.Add(1);
+                        LogDigestRefused(_logger, e, recipient, entries.Count);
+                    }
                 }
                 state.Held.Remove(recipient);
                 state.HeldSince.Remove(recipient);
+                state.HeldDropped.Remove(recipient);
                 _store.Save(state);
             }
         }
@@ -117,39 +165,42 @@ public sealed partial class NotificationDispatcher : IDisposable
         }
     }
 
-    private async Task EmailAsync(NotifierState state, Notification notification, IReadOnlyList<string> recipients, CancellationToken cancellation)
+    /// <summary>One recipient's copy: sent now if the hourly limit allows, else held for the digest; done once either way.</summary>
+    private async Task EmailAsync(NotifierState state, Notification notification, string recipient, CancellationToken cancellation)
     {
+        var marker = notification.Id + "#email:" + recipient;
+        if (state.Sent.ContainsKey(marker))
+            return;
         var now = Now;
-        var allowed = new List<string>();
-        var held = new List<string>();
-        foreach (var recipient in recipients)
+        if (!state.SendTimes.TryGetValue(recipient, out var times))
+            state.SendTimes[recipient] = times = [];
+        times.RemoveAll(t => now - t >= TimeSpan.FromHours(1));
+        if (times.Count < _options.MaxEmailsPerHour)
         {
-            var times = state.SendTimes.GetValueOrDefault(recipient) ?? [];
-            times.RemoveAll(t => now - t >= TimeSpan.FromHours(1));
-            (times.Count < _options.MaxEmailsPerHour ? allowed : held).Add(recipient);
-        }
-        if (allowed.Count > 0)
-        {
-            await _email.SendAsync(notification.Message, allowed, cancellation).ConfigureAwait(false);
+            await _email.SendAsync(notification.Message, recipient, MessageId(notification.Id, recipient), cancellation).ConfigureAwait(false);
             _metrics.Sent.Add(1, new KeyValuePair<string, object?>("channel", "email"));
-            foreach (var recipient in allowed)
-            {
-                if (!state.SendTimes.TryGetValue(recipient, out var times))
-                    state.SendTimes[recipient] = times = [];
-                times.Add(now);
-            }
+            times.Add(now);
         }
-        foreach (var recipient in held)
+        else
         {
             if (!state.Held.TryGetValue(recipient, out var entries))
                 state.Held[recipient] = entries = [];
+            if (entries.Count >= MaxHeld)
+            {
+                entries.RemoveAt(0);
+                state.HeldDropped[recipient] = state.HeldDropped.GetValueOrDefault(recipient) + 1;
+            }
             entries.Add(notification.Digest);
             state.HeldSince.TryAdd(recipient, now);
             _metrics.Held.Add(1);
         }
-        state.Sent[notification.Id + "#email"] = now;
+        state.Sent[marker] = now;
         _store.Save(state);
     }
+
+    /// <summary>The same notification to the same recipient always gets the same Message-ID (a resend after a crash is one message to mail clients).</summary>
+    public static string MessageId(string notificationId, string recipient) =>
+        "<" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(notificationId + "\n" + recipient)).AsSpan(0, 16)) + "@logsentinel>";
 
     /// <summary>Recipients of an alert (its severity, if at least AlertMinSeverity) or of an analysis (its level).</summary>
     private List<string> Recipients(Notification notification)
@@ -157,8 +208,9 @@ public sealed partial class NotificationDispatcher : IDisposable
         if (notification.Kind == Notification.AlertKind
             && NotificationRenderer.Rank(notification.Severity) < NotificationRenderer.Rank(_options.AlertMinSeverity))
             return [];
+        // Lower case: the same address written two ways is one recipient, in the throttle and the sent-log too.
         return _options.Recipients.TryGetValue(notification.Severity, out var list)
-            ? list.Where(a => !string.IsNullOrWhiteSpace(a)).Distinct(StringComparer.OrdinalIgnoreCase).ToList()
+            ? list.Where(a => !string.IsNullOrWhiteSpace(a)).Select(a => a.Trim().ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToList()
             : [];
     }
 
@@ -174,6 +226,12 @@ public sealed partial class NotificationDispatcher : IDisposable
     }
 
     public void Dispose() => _gate.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The digest for {Recipient} could not be sent now; it stays held")]
+    private static partial void LogDigestDeferred(ILogger logger, Exception exception, string recipient);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The mail server refused the digest for {Recipient}; its {Count} held notifications are dropped")]
+    private static partial void LogDigestRefused(ILogger logger, Exception exception, string recipient, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Digest of {Count} held-back notifications sent to {Recipient}")]
     private static partial void LogDigest(ILogger logger, string recipient, int count);

@@ -2,10 +2,13 @@ using LogSentinel.Notifier.Rendering;
 
 namespace LogSentinel.Notifier.Policy;
 
-/// <summary>The notifier's sent-log: what was sent (per channel), when each recipient was last emailed, what waits for a digest.</summary>
+/// <summary>
+/// The notifier's sent-log: what was sent (per recipient and channel), when each recipient was emailed, what waits
+/// for a digest. Recipient keys are lower case (a reloaded dictionary has the default comparer).
+/// </summary>
 public sealed class NotifierState
 {
-    /// <summary>"id" once a notification is done; "id#email" and "id#webhook" once that channel took it.</summary>
+    /// <summary>"id" once a notification is done; "id#email:recipient" and "id#webhook" once that copy was sent or held.</summary>
     public Dictionary<string, DateTime> Sent { get; init; } = new(StringComparer.Ordinal);
 
     /// <summary>Per recipient, the times of the emails of the last hour (the throttle).</summary>
@@ -16,4 +19,7 @@ public sealed class NotifierState
 
     /// <summary>Per recipient, when the oldest held notification was held: the digest goes out a DigestInterval later.</summary>
     public Dictionary<string, DateTime> HeldSince { get; init; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Per recipient, held notifications dropped because MaxHeld were waiting (told in the digest).</summary>
+    public Dictionary<string, long> HeldDropped { get; init; } = new(StringComparer.OrdinalIgnoreCase);
 }

@@ -108,7 +108,7 @@ public sealed class NotificationRenderer(string homeCountry, IReadOnlyCollection
     }
 
     /// <summary>Notifications held back by the hourly limit, grouped by what and who, with counts and first/last seen.</summary>
-    public EmailMessage RenderDigest(IReadOnlyList<DigestEntry> entries)
+    public EmailMessage RenderDigest(IReadOnlyList<DigestEntry> entries, long dropped = 0)
     {
         var groups = entries
             .GroupBy(e => (e.Title, e.Offender))
@@ -118,11 +118,13 @@ public sealed class NotificationRenderer(string homeCountry, IReadOnlyCollection
             .ToList();
         var subject = Html.Subject($"[DIGEST] {entries.Count} notifications held back ({groups.Count} groups), most severe {groups.FirstOrDefault().Severity?.ToUpperInvariant() ?? "-"}");
         var html = new StringBuilder();
-        html.Append("<h2>LogSentinel digest</h2><p>").Append(Html.E($"{entries.Count} notifications were held back by the hourly email limit.")).Append("</p>");
+        var held = $"{entries.Count} notifications were held back by the hourly email limit"
+            + (dropped > 0 ? $" ({dropped} older ones were dropped: more than {Policy.NotificationDispatcher.MaxHeld} waited)." : ".");
+        html.Append("<h2>LogSentinel digest</h2><p>").Append(Html.E(held)).Append("</p>");
         html.Append("<table style=\"border-collapse:collapse\">");
         Html.HeaderRow(html, "Severity", "What", "Offender", "Country", "Hosts", "Count", "First seen", "Last seen");
         var text = new StringBuilder();
-        text.Append(Invariant, $"{entries.Count} notifications were held back by the hourly email limit.\n\nSeverity | What | Offender | Country | Hosts | Count | First seen | Last seen\n");
+        text.Append(Invariant, $"{held}\n\nSeverity | What | Offender | Country | Hosts | Count | First seen | Last seen\n");
         foreach (var g in groups)
         {
             html.Append("<tr>");
