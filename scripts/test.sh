@@ -32,8 +32,9 @@ install_debian_packages() {
 }
 
 # python3 runs the conformance scorer (standard library only); the collector's tests publish to a real RabbitMQ;
-# the notifier's tests start a real SMTP server (Debian's python3-aiosmtpd) on a free loopback port.
-install_debian_packages python3 python3-aiosmtpd rabbitmq-server || { echo "could not install test dependencies"; echo "0 passed, 1 failed"; exit 1; }
+# the notifier's tests start a real SMTP server (Debian's python3-aiosmtpd) on a free loopback port; the indexer's
+# tests write to a real MariaDB.
+install_debian_packages python3 python3-aiosmtpd rabbitmq-server mariadb-server || { echo "could not install test dependencies"; echo "0 passed, 1 failed"; exit 1; }
 
 # apt does not start services on these machines: start RabbitMQ ourselves, with the consistent-hash exchange the
 # collector publishes to, and wait until it answers.
@@ -51,6 +52,25 @@ start_rabbitmq() {
 }
 say "starting RabbitMQ"
 start_rabbitmq || { echo "RabbitMQ did not start"; echo "0 passed, 1 failed"; exit 1; }
+
+# MariaDB, started the same way (apt does not start it), with a test account that may create and drop databases
+# named logsentinel_test*: each indexer test works in its own database.
+start_mariadb() {
+  if ! mysqladmin ping --silent >/dev/null 2>&1; then
+    as_root mkdir -p /run/mysqld && as_root chown mysql:mysql /run/mysqld
+    as_root start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd -- --user=mysql || return 1
+    for _ in $(seq 1 60); do
+      mysqladmin ping --silent >/dev/null 2>&1 && break
+      sleep 1
+    done
+  fi
+  as_root mysql -e "CREATE USER IF NOT EXISTS 'logsentinel'@'localhost' IDENTIFIED BY 'logsentinel-test';
+    CREATE USER IF NOT EXISTS 'logsentinel'@'127.0.0.1' IDENTIFIED BY 'logsentinel-test';
+    GRANT ALL PRIVILEGES ON \`logsentinel\\_test%\`.* TO 'logsentinel'@'localhost';
+    GRANT ALL PRIVILEGES ON \`logsentinel\\_test%\`.* TO 'logsentinel'@'127.0.0.1';" || return 1
+}
+say "starting MariaDB"
+start_mariadb || { echo "MariaDB did not start"; echo "0 passed, 1 failed"; exit 1; }
 
 # The collector's GeoIP tests read the real CC0 country database, fetched from the npm registry (never committed).
 say "country database"

@@ -8,14 +8,6 @@ namespace LogSentinel.AiAnalyzer.Tests;
 /// <summary>The shipped configuration and image files (checked statically: no container engine here), and what validation refuses.</summary>
 public sealed class DeploymentAndOptionsTests
 {
-    private static string Root()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "LogSentinel.sln")))
-            directory = directory.Parent;
-        return directory?.FullName ?? throw new InvalidOperationException("repository root not found");
-    }
-
     private static AiAnalyzerOptions Load(string yaml, Dictionary<string, string?>? overrides = null)
     {
         using var host = RunCommand.Build(yaml, optional: false, c => c.AddInMemoryCollection(overrides ?? []));
@@ -25,7 +17,7 @@ public sealed class DeploymentAndOptionsTests
     [Fact]
     public void Should_ship_a_configuration_with_every_default_that_the_service_accepts()
     {
-        var options = Load(Path.Combine(Root(), "deploy", "ai-analyzer", "ai-analyzer.yaml"));
+        var options = Load(Path.Combine(Repository.Root, "deploy", "ai-analyzer", "ai-analyzer.yaml"));
         var defaults = new AiAnalyzerOptions();
         Assert.Equal((defaults.Window, defaults.Lateness, defaults.IdleClose, defaults.TopGroups, defaults.NotableFailures), (options.Window, options.Lateness, options.IdleClose, options.TopGroups, options.NotableFailures));
         Assert.Equal((defaults.Model.CallsPerHour, defaults.Model.Budget, defaults.Model.MaxRetries), (options.Model.CallsPerHour, options.Model.Budget, options.Model.MaxRetries));
@@ -41,7 +33,7 @@ public sealed class DeploymentAndOptionsTests
     [InlineData("AiAnalyzer:Window", "00:00:10", "Window")]
     public void Should_refuse_a_bad_setting_naming_it(string key, string value, string named)
     {
-        var yaml = Path.Combine(Root(), "deploy", "ai-analyzer", "ai-analyzer.yaml");
+        var yaml = Path.Combine(Repository.Root, "deploy", "ai-analyzer", "ai-analyzer.yaml");
         var error = Assert.Throws<OptionsValidationException>(() => Load(yaml, new() { [key] = value }));
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
     }
@@ -49,12 +41,8 @@ public sealed class DeploymentAndOptionsTests
     [Fact]
     public void Should_build_the_image_from_files_that_exist_and_compose_it_with_a_state_volume()
     {
-        var root = Root();
-        var copies = File.ReadAllLines(Path.Combine(root, "deploy", "ai-analyzer", "Dockerfile"))
-            .Where(l => l.StartsWith("COPY ", StringComparison.Ordinal) && !l.Contains("--from", StringComparison.Ordinal))
-            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1])
-            .Where(source => source != ".")
-            .ToArray();
+        var root = Repository.Root;
+        var copies = Dockerfiles.CopiedSources("deploy/ai-analyzer/Dockerfile");
         Assert.NotEmpty(copies);
         Assert.All(copies, source => Assert.True(File.Exists(Path.Combine(root, source)), source));
         var compose = File.ReadAllText(Path.Combine(root, "deploy", "compose", "compose.yaml"));

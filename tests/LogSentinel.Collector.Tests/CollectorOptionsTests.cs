@@ -38,11 +38,8 @@ public class CollectorOptionsTests
     [Fact]
     public void Should_load_the_shipped_default_configuration()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(dir!.FullName, "LogSentinel.sln")))
-            dir = dir.Parent;
         var configuration = new ConfigurationBuilder()
-            .Add(LogSentinel.ServiceDefaults.YamlConfigurationExtensions.For(Path.Combine(dir.FullName, "deploy", "collector", "collector.yaml"), optional: false))
+            .Add(LogSentinel.ServiceDefaults.YamlConfigurationExtensions.For(Repository.File("deploy", "collector", "collector.yaml"), optional: false))
             .Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);

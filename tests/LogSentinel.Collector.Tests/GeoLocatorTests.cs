@@ -8,17 +8,9 @@ public sealed class GeoLocatorTests
 {
     private static readonly Lazy<string> Database = new(Install);
 
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "LogSentinel.sln")))
-            dir = dir.Parent;
-        return dir!.FullName;
-    }
-
     private static string Install()
     {
-        var root = RepositoryRoot();
+        var root = Repository.Root;
         var path = Path.Combine(root, ".cache", "geoip", "geo-whois-asn-country.mmdb");
         if (File.Exists(path))
             return path;

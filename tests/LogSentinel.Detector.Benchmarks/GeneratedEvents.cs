@@ -9,16 +9,7 @@ namespace LogSentinel.Detector.Benchmarks;
 /// <summary>Events of a realistic auth.log from ../shared/bench/gen_authlog.py, parsed by the collector's parser.</summary>
 public static class GeneratedEvents
 {
-    public static string Root
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (!File.Exists(Path.Combine(dir!.FullName, "LogSentinel.sln")))
-                dir = dir.Parent;
-            return dir.FullName;
-        }
-    }
+    public static string Root => LogSentinel.Testing.Repository.Root;
 
     public static string DefaultRules => Path.Combine(Root, "services", "detector", "rules");
 

@@ -29,7 +29,7 @@ if (args.Length < 3)
     return 2;
 }
 var (mode, collector, source) = (args[0], args[1], args[2]);
-var root = Repository();
+var root = LogSentinel.Testing.Repository.Root;
 var rules = Path.Combine(root, "services", "detector", "rules");
 var work = Directory.CreateTempSubdirectory("logsentinel-detector-load-").FullName;
 var log = Path.Combine(work, "auth.log");
@@ -237,12 +237,4 @@ static (long Events, long Routed) Expected(string path, RuleSet rules)
             routed += rules.Dimensions.Count(d => Dimensions.KeyOf(e, d) is not null && rules.AnyRuleMayCount(e, d));
     });
     return (events, routed);
-}
-
-static string Repository()
-{
-    var dir = new DirectoryInfo(AppContext.BaseDirectory);
-    while (!File.Exists(Path.Combine(dir!.FullName, "LogSentinel.sln")))
-        dir = dir.Parent;
-    return dir.FullName;
 }

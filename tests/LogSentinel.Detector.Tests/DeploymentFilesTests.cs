@@ -32,11 +32,7 @@ public sealed class DeploymentFilesTests
     [Fact]
     public void Should_copy_only_files_that_exist_into_the_detector_image()
     {
-        var copies = File.ReadAllLines(Path.Combine(Deploy, "detector", "Dockerfile"))
-            .Where(l => l.StartsWith("COPY ", StringComparison.Ordinal) && !l.Contains("--from", StringComparison.Ordinal))
-            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1])
-            .Where(source => source != ".")
-            .ToArray();
+        var copies = Dockerfiles.CopiedSources("deploy/detector/Dockerfile");
 
         Assert.NotEmpty(copies);
         Assert.All(copies, source => Assert.True(File.Exists(Path.Combine(Repository.Root, source)) || Directory.Exists(Path.Combine(Repository.Root, source)), source));

@@ -26,17 +26,3 @@ internal static class Engine
     public static IReadOnlyList<AlertRaised> Final(string rulesYaml, IEnumerable<SecurityEvent> events) =>
         RulesTestRun.Latest(Run(rulesYaml, events));
 }
-
-internal static class Repository
-{
-    public static string Root
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (!File.Exists(Path.Combine(dir!.FullName, "LogSentinel.sln")))
-                dir = dir.Parent;
-            return dir.FullName;
-        }
-    }
-}

@@ -8,17 +8,9 @@ namespace LogSentinel.Notifier.Tests;
 /// <summary>The shipped configuration and image files (checked statically: no container engine here), and what validation refuses.</summary>
 public sealed class DeploymentAndOptionsTests
 {
-    private static string Root()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "LogSentinel.sln")))
-            directory = directory.Parent;
-        return directory?.FullName ?? throw new InvalidOperationException("repository root not found");
-    }
-
     private static NotifierOptions Load(Dictionary<string, string?>? overrides = null)
     {
-        var yaml = Path.Combine(Root(), "deploy", "notifier", "notifier.yaml");
+        var yaml = Path.Combine(Repository.Root, "deploy", "notifier", "notifier.yaml");
         using var host = RunCommand.Build(yaml, optional: false, c => c.AddInMemoryCollection(overrides ?? []));
         return host.Services.GetRequiredService<IOptions<NotifierOptions>>().Value;
     }
@@ -64,12 +56,8 @@ public sealed class DeploymentAndOptionsTests
     [Fact]
     public void Should_build_the_image_from_files_that_exist_and_compose_it_with_a_state_volume()
     {
-        var root = Root();
-        var copies = File.ReadAllLines(Path.Combine(root, "deploy", "notifier", "Dockerfile"))
-            .Where(l => l.StartsWith("COPY ", StringComparison.Ordinal) && !l.Contains("--from", StringComparison.Ordinal))
-            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1])
-            .Where(source => source != ".")
-            .ToArray();
+        var root = Repository.Root;
+        var copies = Dockerfiles.CopiedSources("deploy/notifier/Dockerfile");
         Assert.NotEmpty(copies);
         Assert.All(copies, source => Assert.True(File.Exists(Path.Combine(root, source)), source));
         var compose = File.ReadAllText(Path.Combine(root, "deploy", "compose", "compose.yaml"));

@@ -4,14 +4,7 @@ namespace LogSentinel.Parsing.Tests;
 
 public class DocumentationTests
 {
-    private static string RepositoryFile(string relative)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "LogSentinel.sln")))
-            dir = dir.Parent;
-        Assert.NotNull(dir);
-        return File.ReadAllText(Path.Combine(dir.FullName, relative));
-    }
+    private static string RepositoryFile(string relative) => File.ReadAllText(Path.Combine(Repository.Root, relative));
 
     [Fact]
     public void Should_document_every_action_of_the_vocabulary()

@@ -13,4 +13,6 @@ namespace LogSentinel.Contracts.Json;
 [JsonSerializable(typeof(AlertRaised))]
 [JsonSerializable(typeof(IReadOnlyList<AlertRaised>))]
 [JsonSerializable(typeof(WindowAnalyzed))]
+[JsonSerializable(typeof(IReadOnlyList<Finding>))]
+[JsonSerializable(typeof(IReadOnlyList<string>))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -1,0 +1,42 @@
+using LogSentinel.Indexer.Elasticsearch;
+using LogSentinel.Indexer.Telemetry;
+using Microsoft.Extensions.Logging.Abstractions;
+using static LogSentinel.Indexer.Tests.Records;
+
+namespace LogSentinel.Indexer.Tests;
+
+/// <summary>Runs only when LOGSENTINEL_TEST_ELASTICSEARCH_URL names a real cluster; reported as skipped otherwise, never as passed.</summary>
+public sealed class RealClusterFactAttribute : FactAttribute
+{
+    public static readonly string? Url = Environment.GetEnvironmentVariable("LOGSENTINEL_TEST_ELASTICSEARCH_URL");
+
+    public RealClusterFactAttribute()
+    {
+        if (string.IsNullOrWhiteSpace(Url))
+            Skip = "no real Elasticsearch: set LOGSENTINEL_TEST_ELASTICSEARCH_URL (and LOGSENTINEL_TEST_ELASTICSEARCH_API_KEY) to run";
+    }
+}
+
+public sealed class RealClusterTests
+{
+    [RealClusterFact]
+    public async Task Should_set_up_index_and_find_events_on_a_real_cluster()
+    {
+        var options = new ElasticsearchOptions
+        {
+            Url = new Uri(RealClusterFactAttribute.Url!),
+            ApiKey = Environment.GetEnvironmentVariable("LOGSENTINEL_TEST_ELASTICSEARCH_API_KEY"),
+            Prefix = "logsentinel-test-" + Guid.NewGuid().ToString("N")[..8],
+        };
+        var client = new ElasticsearchClient(new HttpClient(), options);
+        foreach (var (path, body) in new IndexTemplates(options).Requests())
+            await client.PutAsync(path, body, CancellationToken.None);
+        var documents = new Documents(new IndexTemplates(options));
+        var indexer = new BulkIndexer(client, options, new IndexerMetrics(), TimeProvider.System, NullLogger<BulkIndexer>.Instance);
+        var batch = Enumerable.Range(0, 20).Select(n => documents.Of(Failure(n))).ToList();
+        await indexer.IndexAsync(batch, CancellationToken.None);
+        await indexer.IndexAsync(batch, CancellationToken.None);
+        await Task.Delay(1500);
+        Assert.Equal(20, await client.CountAsync(options.Prefix + "-events", null, CancellationToken.None));
+    }
+}
