@@ -38,13 +38,13 @@ else
     var templates = new IndexTemplates(options);
     foreach (var (path, body) in templates.Requests())
         await client.PutAsync(path, body, CancellationToken.None);
-    var indexer = new BulkIndexer(client, options, new IndexerMetrics(), TimeProvider.System, NullLogger<BulkIndexer>.Instance);
+    var indexer = new BulkIndexer(client, options, templates, new IndexerMetrics(), TimeProvider.System, NullLogger<BulkIndexer>.Instance);
     var documents = new Documents(templates);
     var clock = Stopwatch.StartNew();
     foreach (var chunk in events.Chunk(PerWrite))
         await indexer.IndexAsync(chunk.Select(documents.Of).ToList(), CancellationToken.None);
     var seconds = clock.Elapsed.TotalSeconds;
     Console.WriteLine($"elasticsearch: {count} events in {server.BulkRequests} bulk requests ({server.BulkBodies.Sum(b => (long)b.Length) / 1e6:F1} MB) in {seconds:F2} s = "
-        + $"{server.BulkRequests / seconds:F1} requests/s, {count / seconds:F0} documents/s; the server holds {server.Index(templates.Events).Count}");
+        + $"{server.BulkRequests / seconds:F1} requests/s, {count / seconds:F0} documents/s; the server holds {server.Indices.Where(i => i.StartsWith("logsentinel-events-", StringComparison.Ordinal)).Sum(i => server.Index(i).Count)}");
 }
 return 0;

@@ -45,16 +45,42 @@ public sealed class ConsumerTests
 
         Assert.True(await harness.Consumed.Any<SecurityEventBatch>());
         Assert.True(await harness.Consumed.Any<WindowAnalyzed>());
+        // A batch that failed would be retried (the harness would see its exception on the consume), not faulted at once.
+        Assert.All(harness.Consumed.Select<SecurityEventBatch>(), c => Assert.Null(c.Exception));
+        Assert.All(harness.Consumed.Select<AlertRaised>(), c => Assert.Null(c.Exception));
+        Assert.All(harness.Consumed.Select<WindowAnalyzed>(), c => Assert.Null(c.Exception));
         Assert.False(await harness.Published.Any<Fault<SecurityEventBatch>>());
-        Assert.False(await harness.Published.Any<Fault<AlertRaised>>());
-        Assert.False(await harness.Published.Any<Fault<WindowAnalyzed>>());
         Assert.Equal(1, await db.ScalarAsync("SELECT COUNT(*) FROM schema_migrations"));
         Assert.Equal(40, await db.ScalarAsync("SELECT COUNT(*) FROM failed_login_attempts"));
         Assert.Equal(1, await db.ScalarAsync("SELECT COUNT(*) FROM alerts"));
         Assert.Equal(1, await db.ScalarAsync("SELECT COUNT(*) FROM analyses"));
-        Assert.Equal(40, elasticsearch.Index("logsentinel-events").Count);
+        Assert.Equal(40, elasticsearch.Index("logsentinel-events-2026.02.24").Count);
         Assert.Single(elasticsearch.Index("logsentinel-alerts-2026.02"));
         Assert.Single(elasticsearch.Index("logsentinel-analyses-2026.02"));
         Assert.Equal(4, elasticsearch.Templates.Count);
+    }
+
+    [Fact]
+    public async Task Should_keep_a_batch_while_the_database_is_down_and_store_it_once_it_is_back()
+    {
+        await using var elasticsearch = await ElasticsearchProtocolServer.StartAsync();
+        await using var db = await MariaDb.CreateAsync();
+        using var proxy = new TcpProxy(3306);
+        await using var provider = Services(elasticsearch.Url, db.ConnectionStringVia(proxy.Port));
+        var harness = provider.GetRequiredService<ITestHarness>();
+        await harness.Start();
+
+        proxy.Cut();
+        await harness.Bus.Publish(new SecurityEventBatch { BatchId = "b1", Host = "deb-mail-01", RoutingKey = "p00", Events = Enumerable.Range(0, 20).Select(n => Failure(n)).ToArray() });
+        await Task.Delay(3000);
+        Assert.Equal(0, await db.ScalarAsync("SELECT COUNT(*) FROM failed_login_attempts"));
+        proxy.Restore();
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await db.ScalarAsync("SELECT COUNT(*) FROM failed_login_attempts") < 20 && DateTime.UtcNow < deadline)
+            await Task.Delay(200);
+        Assert.Equal(20, await db.ScalarAsync("SELECT COUNT(*) FROM failed_login_attempts"));
+        Assert.Equal(20, elasticsearch.Index("logsentinel-events-2026.02.24").Count);
+        Assert.False(await harness.Published.Any<Fault<SecurityEventBatch>>());
     }
 }

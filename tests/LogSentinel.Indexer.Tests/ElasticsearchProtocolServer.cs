@@ -15,17 +15,19 @@ namespace LogSentinel.Indexer.Tests;
 
 /// <summary>
 /// A protocol-level stand-in for Elasticsearch 8 (Kestrel on 127.0.0.1, a free port), built from the documented
-/// request and response formats of the calls the indexer makes: PUT _ilm/policy and _index_template, POST _bulk
-/// (NDJSON; per-item status and errors: create on an existing id is a 409, "index" into a data stream a 400, a value
-/// that does not fit its mapped type (ip, date, long) a 400 document_parsing_exception), _count and _search with
-/// match_all / term / range / bool.filter, and _cluster/health. Tests script refusals: whole requests (429/503) and
-/// single items (429).
+/// request and response formats of the calls the indexer makes: PUT _ilm/policy and _index_template (their required
+/// parts checked), POST _bulk (NDJSON; an id over 512 bytes fails the request with 400; per-item status and errors:
+/// create on an existing id is a 409, an external_gte version below the stored one a 409, "index" into a data stream
+/// a 400, a value that does not fit its mapped type (ip, date, long) a 400 document_parsing_exception), _count and
+/// _search with match_all / term / range / bool.filter, and _cluster/health. Tests script refusals: whole requests
+/// (429/503) and single items (429).
 /// </summary>
 internal sealed class ElasticsearchProtocolServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, JsonNode> _templates = new();
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, JsonNode>> _indices = new();
+    private readonly ConcurrentDictionary<(string Index, string Id), long> _versions = new();
     private readonly object _bulkLock = new();
 
     public ConcurrentDictionary<string, string> Policies { get; } = new();
@@ -49,12 +51,18 @@ internal sealed class ElasticsearchProtocolServer : IAsyncDisposable
         _app.MapGet("/_cluster/health", () => Results.Json(new { cluster_name = "protocol-test", status = "green" }));
         _app.MapPut("/_ilm/policy/{name}", async (string name, HttpRequest request) =>
         {
-            Policies[name] = await Body(request);
+            var body = await Body(request);
+            if (JsonNode.Parse(body)?["policy"]?["phases"] is not JsonObject)
+                return Results.Json(new { error = new { type = "x_content_parse_exception", reason = "[put_lifecycle_request] policy.phases is required" }, status = 400 }, statusCode: 400);
+            Policies[name] = body;
             return Results.Json(new { acknowledged = true });
         });
         _app.MapPut("/_index_template/{name}", async (string name, HttpRequest request) =>
         {
-            _templates[name] = JsonNode.Parse(await Body(request))!;
+            var template = JsonNode.Parse(await Body(request))!;
+            if (template["index_patterns"] is not JsonArray { Count: > 0 })
+                return Results.Json(new { error = new { type = "action_request_validation_exception", reason = "index patterns are missing" }, status = 400 }, statusCode: 400);
+            _templates[name] = template;
             return Results.Json(new { acknowledged = true });
         });
         _app.MapPost("/_bulk", async (HttpRequest request) =>
@@ -66,6 +74,8 @@ internal sealed class ElasticsearchProtocolServer : IAsyncDisposable
             {
                 BulkBodies.Add(body);
                 BulkRequests++;
+                if (body.Split('\n').Where((_, i) => i % 2 == 0).Any(l => l.Length > 0 && Encoding.UTF8.GetByteCount(JsonNode.Parse(l)!.AsObject().Single().Value!["_id"]!.GetValue<string>()) > 512))
+                    return Results.Json(new { error = new { type = "action_request_validation_exception", reason = "Validation Failed: 1: id [...] is too long, must be no longer than 512 bytes;" }, status = 400 }, statusCode: 400);
                 if (RejectRequests.Count > 0)
                 {
                     RejectRequests = (RejectRequests.Count - 1, RejectRequests.Status);
@@ -120,12 +130,12 @@ internal sealed class ElasticsearchProtocolServer : IAsyncDisposable
             var (op, meta) = (action.Key, action.Value!);
             var (index, id) = (meta["_index"]!.GetValue<string>(), meta["_id"]!.GetValue<string>());
             var source = JsonNode.Parse(lines[i + 1])!;
-            items.Add(new Dictionary<string, object> { [op] = Item(op, index, id, source) });
+            items.Add(new Dictionary<string, object> { [op] = Item(op, meta, index, id, source) });
         }
         return new { took = 1, errors = items.Any(i => ((Dictionary<string, object>)i).Values.Cast<Dictionary<string, object?>>().Any(r => r.ContainsKey("error"))), items };
     }
 
-    private Dictionary<string, object?> Item(string op, string index, string id, JsonNode source)
+    private Dictionary<string, object?> Item(string op, JsonNode meta, string index, string id, JsonNode source)
     {
         Dictionary<string, object?> Error(int status, string type, string reason) =>
             new() { ["_index"] = index, ["_id"] = id, ["status"] = status, ["error"] = new Dictionary<string, string> { ["type"] = type, ["reason"] = reason } };
@@ -145,6 +155,15 @@ internal sealed class ElasticsearchProtocolServer : IAsyncDisposable
         var docs = _indices.GetOrAdd(index, _ => new ConcurrentDictionary<string, JsonNode>());
         if (op == "create" && docs.ContainsKey(id))
             return Error(409, "version_conflict_engine_exception", $"[{id}]: version conflict, document already exists");
+        if (meta["version"] is { } given)
+        {
+            if (meta["version_type"]?.GetValue<string>() != "external_gte")
+                return Error(400, "action_request_validation_exception", "only external_gte versioning is modelled here");
+            var version = given.GetValue<long>();
+            if (_versions.TryGetValue((index, id), out var stored) && version < stored)
+                return Error(409, "version_conflict_engine_exception", $"[{id}]: version conflict, current version [{stored}] is higher than the one provided [{version}]");
+            _versions[(index, id)] = version;
+        }
         var created = docs.TryAdd(id, source);
         if (!created)
             docs[id] = source;
@@ -177,7 +196,7 @@ internal sealed class ElasticsearchProtocolServer : IAsyncDisposable
                     continue;
                 var ok = type switch
                 {
-                    "ip" => element.GetValueKind() == JsonValueKind.String && IPAddress.TryParse(element.GetValue<string>(), out _),
+                    "ip" => element.GetValueKind() == JsonValueKind.String && IsIp(element.GetValue<string>()),
                     "date" => element.GetValueKind() == JsonValueKind.String && DateTime.TryParse(element.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture, out _),
                     "long" or "integer" => element.GetValueKind() == JsonValueKind.Number,
                     "boolean" => element.GetValueKind() is JsonValueKind.True or JsonValueKind.False,
@@ -231,6 +250,10 @@ internal sealed class ElasticsearchProtocolServer : IAsyncDisposable
             current = current.SelectMany(n => n?[part] is JsonArray a ? a.AsEnumerable() : [n?[part]]);
         return current;
     }
+
+    /// <summary>What Elasticsearch's ip type takes: a dotted quad or an IPv6 address (not .NET's looser "10.1").</summary>
+    private static bool IsIp(string value) =>
+        IPAddress.TryParse(value, out var ip) && (value.Contains(':', StringComparison.Ordinal) || (ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && value.Split('.').Length == 4));
 
     private static bool Matches(string pattern, string index) =>
         pattern.EndsWith('*') ? index.StartsWith(pattern[..^1], StringComparison.Ordinal) : pattern == index;

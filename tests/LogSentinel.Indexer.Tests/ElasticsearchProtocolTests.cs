@@ -19,7 +19,8 @@ public sealed class ElasticsearchProtocolTests
     private static (BulkIndexer Indexer, ElasticsearchClient Client, Documents Documents) Build(ElasticsearchOptions options)
     {
         var client = new ElasticsearchClient(new HttpClient(), options);
-        return (new BulkIndexer(client, options, new IndexerMetrics(), TimeProvider.System, NullLogger<BulkIndexer>.Instance), client, new Documents(new IndexTemplates(options)));
+        var templates = new IndexTemplates(options);
+        return (new BulkIndexer(client, options, templates, new IndexerMetrics(), TimeProvider.System, NullLogger<BulkIndexer>.Instance), client, new Documents(templates));
     }
 
     private static async Task SetUp(ElasticsearchClient client, ElasticsearchOptions options)
@@ -33,12 +34,12 @@ public sealed class ElasticsearchProtocolTests
     {
         var body = BulkRequest.Build([
             new BulkDocument("logsentinel-events", "e1", BulkDocument.Create, """{"a":1}"""u8.ToArray()),
-            new BulkDocument("logsentinel-alerts-2026.02", "a\"1", BulkDocument.IndexOperation, """{"b":"x"}"""u8.ToArray()),
+            new BulkDocument("logsentinel-alerts-2026.02", "a\"1", BulkDocument.IndexOperation, """{"b":"x"}"""u8.ToArray(), Version: 3),
         ]);
         Assert.Equal("""
             {"create":{"_index":"logsentinel-events","_id":"e1"}}
             {"a":1}
-            {"index":{"_index":"logsentinel-alerts-2026.02","_id":"a\u00221"}}
+            {"index":{"_index":"logsentinel-alerts-2026.02","_id":"a\u00221","version":3,"version_type":"external_gte"}}
             {"b":"x"}
 
             """.Replace("\r\n", "\n", StringComparison.Ordinal), Encoding.UTF8.GetString(body));
@@ -58,10 +59,10 @@ public sealed class ElasticsearchProtocolTests
     {
         var documents = new Documents(new IndexTemplates(new ElasticsearchOptions()));
         var e = documents.Of(Failure(7));
-        Assert.Equal(("logsentinel-events", $"{7:x40}", "create"), (e.Index, e.Id, e.Operation));
+        Assert.Equal(("logsentinel-events-2026.02.24", $"{7:x40}", "create", (long?)null), (e.Index, e.Id, e.Operation, e.Version));
         Assert.StartsWith("{\"@timestamp\":\"2026-02-24T10:00:00.007Z\",\"event\":{\"id\":", Encoding.UTF8.GetString(e.Source), StringComparison.Ordinal);
         var a = documents.Of(Alert(revision: 2));
-        Assert.Equal(("logsentinel-alerts-2026.02", "a1", "index"), (a.Index, a.Id, a.Operation));
+        Assert.Equal(("logsentinel-alerts-2026.02", "a1", "index", (long?)3), (a.Index, a.Id, a.Operation, a.Version));
         Assert.StartsWith("{\"@timestamp\":\"2026-02-24T10:00:32Z\",\"alert_id\":\"a1\",\"revision\":2", Encoding.UTF8.GetString(a.Source), StringComparison.Ordinal);
     }
 
@@ -75,9 +76,9 @@ public sealed class ElasticsearchProtocolTests
         Assert.Equal(["logsentinel-events-retention", "logsentinel-records-retention"], server.Policies.Keys.Order());
         var retention = JsonDocument.Parse(server.Policies["logsentinel-events-retention"]).RootElement.GetProperty("policy").GetProperty("phases");
         Assert.Equal("30d", retention.GetProperty("delete").GetProperty("min_age").GetString());
-        Assert.Equal("1d", retention.GetProperty("hot").GetProperty("actions").GetProperty("rollover").GetProperty("max_age").GetString());
         var events = server.Templates["logsentinel-events"];
-        Assert.NotNull(events["data_stream"]);
+        Assert.Equal("logsentinel-events-*", events["index_patterns"]![0]!.GetValue<string>());
+        Assert.Equal("logsentinel-events-retention", events["template"]!["settings"]!["index.lifecycle.name"]!.GetValue<string>());
         var mappings = events["template"]!["mappings"]!;
         Assert.Equal("ip", mappings["properties"]!["source"]!["properties"]!["ip"]!["type"]!.GetValue<string>());
         Assert.Equal("date", mappings["properties"]!["@timestamp"]!["type"]!.GetValue<string>());
@@ -97,13 +98,14 @@ public sealed class ElasticsearchProtocolTests
 
         await indexer.IndexAsync(batch, CancellationToken.None);
         await indexer.IndexAsync(batch, CancellationToken.None);
-        await indexer.IndexAsync([documents.Of(Alert(revision: 1, count: 9))], CancellationToken.None);
+        await indexer.IndexAsync([documents.Of(Alert(revision: 2, count: 9))], CancellationToken.None);
+        await indexer.IndexAsync([documents.Of(Alert(revision: 1, count: 7))], CancellationToken.None);
 
-        Assert.Equal(300, await client.CountAsync("logsentinel-events", null, CancellationToken.None));
+        Assert.Equal(300, await client.CountAsync("logsentinel-events-*", null, CancellationToken.None));
         Assert.Equal(1, await client.CountAsync("logsentinel-alerts-*", null, CancellationToken.None));
         Assert.Equal(9, server.Index("logsentinel-alerts-2026.02")["a1"]["count"]!.GetValue<long>());
-        Assert.Empty(server.Index("logsentinel-deadletter"));
-        using var found = await client.SearchAsync("logsentinel-events", """{"query":{"bool":{"filter":[{"term":{"source.ip":"203.0.0.7"}},{"range":{"@timestamp":{"gte":"2026-02-24T10:00:00.005Z","lte":"2026-02-24T10:00:00.010Z"}}}]}},"size":10}""", CancellationToken.None);
+        Assert.DoesNotContain(server.Indices, i => i.StartsWith("logsentinel-deadletter", StringComparison.Ordinal));
+        using var found = await client.SearchAsync("logsentinel-events-*", """{"query":{"bool":{"filter":[{"term":{"source.ip":"203.0.0.7"}},{"range":{"@timestamp":{"gte":"2026-02-24T10:00:00.005Z","lte":"2026-02-24T10:00:00.010Z"}}}]}},"size":10}""", CancellationToken.None);
         var hit = Assert.Single(found.RootElement.GetProperty("hits").GetProperty("hits").EnumerateArray());
         Assert.Equal($"{7:x40}", hit.GetProperty("_id").GetString());
     }
@@ -121,7 +123,7 @@ public sealed class ElasticsearchProtocolTests
 
         Assert.Equal(2, server.BulkRequests);
         Assert.Equal(6, server.BulkBodies[1].Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
-        Assert.Equal(50, await client.CountAsync("logsentinel-events", null, CancellationToken.None));
+        Assert.Equal(50, await client.CountAsync("logsentinel-events-*", null, CancellationToken.None));
     }
 
     [Fact]
@@ -138,7 +140,7 @@ public sealed class ElasticsearchProtocolTests
 
         server.RejectRequests = (10, 429);
         await Assert.ThrowsAsync<ElasticsearchException>(() => indexer.IndexAsync([documents.Of(Failure(2))], CancellationToken.None));
-        Assert.Equal(1, await client.CountAsync("logsentinel-events", null, CancellationToken.None));
+        Assert.Equal(1, await client.CountAsync("logsentinel-events-*", null, CancellationToken.None));
     }
 
     [Fact]
@@ -152,12 +154,14 @@ public sealed class ElasticsearchProtocolTests
 
         await indexer.IndexAsync([documents.Of(Failure(1)), documents.Of(bad), documents.Of(Failure(2))], CancellationToken.None);
 
-        Assert.Equal(2, await client.CountAsync("logsentinel-events", null, CancellationToken.None));
-        var letter = Assert.Single(server.Index("logsentinel-deadletter")).Value;
+        Assert.Equal(2, await client.CountAsync("logsentinel-events-*", null, CancellationToken.None));
+        var deadLetters = server.Index(Assert.Single(server.Indices, i => i.StartsWith("logsentinel-deadletter-", StringComparison.Ordinal)));
+        var letter = Assert.Single(deadLetters).Value;
         Assert.Equal("document_parsing_exception", letter["error_type"]!.GetValue<string>());
         Assert.Contains("source.ip", letter["error_reason"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Contains("not-an-address", letter["document"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Equal($"logsentinel-events:{99:x40}", Assert.Single(server.Index("logsentinel-deadletter")).Key);
+        Assert.Equal($"logsentinel-events-2026.02.24:{99:x40}", Assert.Single(deadLetters).Key);
+        Assert.Equal(1, server.BulkRequests - 1);
     }
 
     [Fact]
@@ -165,5 +169,18 @@ public sealed class ElasticsearchProtocolTests
     {
         await using var server = await ElasticsearchProtocolServer.StartAsync();
         Assert.Equal("green", await Build(Options(server.Url)).Client.HealthAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Protocol_level_should_fail_a_request_elasticsearch_will_never_take_without_retrying_it()
+    {
+        await using var server = await ElasticsearchProtocolServer.StartAsync();
+        var options = Options(server.Url);
+        var (indexer, client, documents) = Build(options);
+        await SetUp(client, options);
+        var tooLong = documents.Of(Failure(1)) with { Id = new string('x', 513) };
+        var error = await Assert.ThrowsAsync<ElasticsearchException>(() => indexer.IndexAsync([tooLong], CancellationToken.None));
+        Assert.False(error.IsTransient);
+        Assert.Equal(1, server.BulkRequests);
     }
 }

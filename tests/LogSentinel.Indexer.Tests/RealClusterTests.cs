@@ -31,12 +31,18 @@ public sealed class RealClusterTests
         var client = new ElasticsearchClient(new HttpClient(), options);
         foreach (var (path, body) in new IndexTemplates(options).Requests())
             await client.PutAsync(path, body, CancellationToken.None);
-        var documents = new Documents(new IndexTemplates(options));
-        var indexer = new BulkIndexer(client, options, new IndexerMetrics(), TimeProvider.System, NullLogger<BulkIndexer>.Instance);
+        var templates = new IndexTemplates(options);
+        var documents = new Documents(templates);
+        var indexer = new BulkIndexer(client, options, templates, new IndexerMetrics(), TimeProvider.System, NullLogger<BulkIndexer>.Instance);
         var batch = Enumerable.Range(0, 20).Select(n => documents.Of(Failure(n))).ToList();
         await indexer.IndexAsync(batch, CancellationToken.None);
         await indexer.IndexAsync(batch, CancellationToken.None);
         await Task.Delay(1500);
-        Assert.Equal(20, await client.CountAsync(options.Prefix + "-events", null, CancellationToken.None));
+        Assert.Equal(20, await client.CountAsync(templates.Events, null, CancellationToken.None));
+        await indexer.IndexAsync([documents.Of(Alert(revision: 2, count: 9))], CancellationToken.None);
+        await indexer.IndexAsync([documents.Of(Alert(revision: 1, count: 7))], CancellationToken.None);
+        await Task.Delay(1500);
+        using var alert = await client.SearchAsync(options.Prefix + "-alerts-*", "{\"query\":{\"match_all\":{}}}", CancellationToken.None);
+        Assert.Equal(9, alert.RootElement.GetProperty("hits").GetProperty("hits")[0].GetProperty("_source").GetProperty("count").GetInt64());
     }
 }

@@ -30,10 +30,10 @@ public sealed class IndexerOptions : IValidatableObject
             yield return new ValidationResult("Neither Elasticsearch:Url nor MySql:ConnectionString is set: the indexer would write nowhere");
         if (Elasticsearch.BulkMaxDocuments is < 1 or > 100_000 || Elasticsearch.BulkMaxBytes is < 1024 or > 100 * 1024 * 1024)
             yield return new ValidationResult("Elasticsearch:BulkMaxDocuments 1-100000, BulkMaxBytes 1 KB-100 MB");
-        if (Elasticsearch.MaxRetries is < 0 or > 20 || Elasticsearch.RetryDelay <= TimeSpan.Zero)
-            yield return new ValidationResult("Elasticsearch:MaxRetries 0-20, RetryDelay positive");
-        if (Elasticsearch.EventsRetention < TimeSpan.FromDays(1) || Elasticsearch.RolloverAge < TimeSpan.FromHours(1))
-            yield return new ValidationResult("Elasticsearch:EventsRetention at least 1 day, RolloverAge at least 1 hour");
+        if (Elasticsearch.MaxRetries is < 0 or > 20 || Elasticsearch.RetryDelay <= TimeSpan.Zero || Elasticsearch.Timeout < TimeSpan.FromSeconds(1) || Elasticsearch.Timeout > TimeSpan.FromMinutes(5))
+            yield return new ValidationResult("Elasticsearch:MaxRetries 0-20, RetryDelay positive, Timeout 1 s to 5 min");
+        if (Elasticsearch.EventsRetention < TimeSpan.FromDays(1))
+            yield return new ValidationResult("Elasticsearch:EventsRetention must be at least 1 day");
         if (!System.Text.RegularExpressions.Regex.IsMatch(Elasticsearch.Prefix, "^[a-z0-9][a-z0-9_-]{0,60}$"))
             yield return new ValidationResult("Elasticsearch:Prefix must be lower case letters, digits, - and _");
     }
@@ -51,14 +51,11 @@ public sealed class ElasticsearchOptions
 
     public string? Password { get; set; }
 
-    /// <summary>Names: PREFIX-events (a data stream), PREFIX-alerts, PREFIX-analyses, PREFIX-deadletter.</summary>
+    /// <summary>Names: PREFIX-events-yyyy.MM.dd, PREFIX-alerts-yyyy.MM, PREFIX-analyses-yyyy.MM, PREFIX-deadletter-yyyy.MM.</summary>
     public string Prefix { get; set; } = "logsentinel";
 
-    /// <summary>Event backing indices are deleted this long after rollover (the lifecycle policy PREFIX-events-retention).</summary>
+    /// <summary>Daily event indices are deleted this long after they were created (the lifecycle policy PREFIX-events-retention).</summary>
     public TimeSpan EventsRetention { get; set; } = TimeSpan.FromDays(30);
-
-    /// <summary>A new backing index at least this often (or at 50 GB per primary shard).</summary>
-    public TimeSpan RolloverAge { get; set; } = TimeSpan.FromDays(1);
 
     public int BulkMaxDocuments { get; set; } = 5000;
 

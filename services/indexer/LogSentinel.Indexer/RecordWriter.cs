@@ -26,8 +26,9 @@ public sealed class RecordWriter
         if (value.Elasticsearch.Url is not null)
         {
             var client = new ElasticsearchClient(http.Create(), value.Elasticsearch);
-            _elasticsearch = new BulkIndexer(client, value.Elasticsearch, metrics, time, loggers.CreateLogger<BulkIndexer>());
-            _documents = new Documents(new IndexTemplates(value.Elasticsearch));
+            var templates = new IndexTemplates(value.Elasticsearch);
+            _elasticsearch = new BulkIndexer(client, value.Elasticsearch, templates, metrics, time, loggers.CreateLogger<BulkIndexer>());
+            _documents = new Documents(templates);
         }
         if (!string.IsNullOrWhiteSpace(value.MySql.ConnectionString))
             _mysql = new MySqlSink(value.MySql, metrics);

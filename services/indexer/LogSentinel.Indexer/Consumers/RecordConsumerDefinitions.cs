@@ -1,3 +1,5 @@
+using System.Data.Common;
+using LogSentinel.Indexer.Elasticsearch;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -5,21 +7,32 @@ using Microsoft.Extensions.Options;
 namespace LogSentinel.Indexer.Consumers;
 
 /// <summary>
-/// Batching by time and count (MessagesPerBatch within BatchDelay), and what happens while a store is down: the
-/// batch is retried with back-off, unacknowledged, for up to about 18 minutes (under RabbitMQ's 30-minute consumer
-/// timeout); then it goes to the queue's error queue, never dropped.
+/// Batching by time and count (MessagesPerBatch within BatchDelay), and what happens when a store fails. A store
+/// that is down or refusing for now (a database error, an unreachable or throttling Elasticsearch, credentials
+/// being fixed): the batch is retried with back-off for as long as it takes, unacknowledged, so the messages stay in
+/// the queue (RabbitMQ's consumer timeout, 30 minutes by default, hands them back to the queue and they come again).
+/// Anything else (a record the stores will never take): to the queue's error queue at once, never dropped.
 /// </summary>
 internal static class RecordBatching
 {
-    public static readonly TimeSpan[] RetryIntervals =
-        [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(5)];
+    public static bool StoreUnavailable(Exception e) => e switch
+    {
+        ElasticsearchException es => es.IsTransient,
+        DbException or HttpRequestException or TimeoutException or IOException or System.Net.Sockets.SocketException => true,
+        TaskCanceledException { InnerException: TimeoutException } => true,
+        _ => e.InnerException is { } inner && StoreUnavailable(inner),
+    };
 
     public static void Configure<T>(IReceiveEndpointConfigurator endpoint, IConsumerConfigurator<T> consumer, IRegistrationContext context)
         where T : class
     {
         var options = context.GetRequiredService<IOptions<IndexerOptions>>().Value;
         consumer.Options<BatchOptions>(o => o.SetMessageLimit(options.MessagesPerBatch).SetTimeLimit(options.BatchDelay).SetConcurrencyLimit(2));
-        endpoint.UseMessageRetry(r => r.Intervals(RetryIntervals));
+        endpoint.UseMessageRetry(r =>
+        {
+            r.Handle<Exception>(StoreUnavailable);
+            r.Exponential(int.MaxValue, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(2));
+        });
     }
 }
 

@@ -1,10 +1,11 @@
 namespace LogSentinel.Indexer.Elasticsearch;
 
 /// <summary>
-/// One document of a bulk request. "create" (data streams: append only; a document whose id exists is left as it
-/// is, so a redelivery changes nothing) or "index" (regular indices: the newer revision replaces the older).
+/// One document of a bulk request. "create" (a document whose id exists is left as it is: a redelivery changes
+/// nothing) or "index" (replaces), optionally with an external version (external_gte): an older version is refused
+/// with 409 and a newer or equal one replaces, so revisions arriving out of order end with the newest.
 /// </summary>
-public sealed record BulkDocument(string Index, string Id, string Operation, byte[] Source)
+public sealed record BulkDocument(string Index, string Id, string Operation, byte[] Source, long? Version = null)
 {
     public const string Create = "create";
     public const string IndexOperation = "index";

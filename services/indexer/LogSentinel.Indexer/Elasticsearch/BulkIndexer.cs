@@ -6,14 +6,13 @@ namespace LogSentinel.Indexer.Elasticsearch;
 
 /// <summary>
 /// Gets documents into Elasticsearch and says so only when Elasticsearch acknowledged every one of them: split into
-/// bulk requests by count and size; per document, created or already there (409 on "create") is done, a refusal for
-/// now (429, 5xx) is retried alone with back-off, a refusal for good (a mapping error) goes to the dead-letter index
-/// with the reason and the document as text. Throws when retries run out: the caller acknowledges nothing.
+/// bulk requests by count and size; per document, created or already there is done, a refusal about the store
+/// (429, 5xx, 401/403/404) is retried alone with back-off, a document that does not fit (400: a mapping error) goes
+/// at once to the dead-letter index with the reason and its text. Throws when retries run out: the caller
+/// acknowledges nothing.
 /// </summary>
-public sealed partial class BulkIndexer(ElasticsearchClient client, ElasticsearchOptions options, IndexerMetrics metrics, TimeProvider time, ILogger<BulkIndexer> logger)
+public sealed partial class BulkIndexer(ElasticsearchClient client, ElasticsearchOptions options, IndexTemplates templates, IndexerMetrics metrics, TimeProvider time, ILogger<BulkIndexer> logger)
 {
-    public string DeadLetterIndex => options.Prefix + "-deadletter";
-
     public async Task IndexAsync(IReadOnlyList<BulkDocument> documents, CancellationToken cancellation)
     {
         var pending = documents.ToList();
@@ -29,39 +28,55 @@ public sealed partial class BulkIndexer(ElasticsearchClient client, Elasticsearc
                 await Task.Delay(delay, time, cancellation).ConfigureAwait(false);
             }
             var again = new List<BulkDocument>();
-            foreach (var chunk in BulkRequest.Split(pending, options.BulkMaxDocuments, options.BulkMaxBytes))
-            {
-                IReadOnlyList<BulkItemResult> results;
-                try
-                {
-                    results = await client.BulkAsync(BulkRequest.Build(chunk), chunk.Count, cancellation).ConfigureAwait(false);
-                    metrics.BulkRequests.Add(1);
-                }
-                catch (Exception e) when (e is ElasticsearchException { IsTransient: true } or HttpRequestException or TaskCanceledException { InnerException: TimeoutException })
-                {
-                    LogRequestFailed(logger, e.Message);
-                    again.AddRange(chunk);
-                    continue;
-                }
-                for (var i = 0; i < chunk.Count; i++)
-                {
-                    var (document, result) = (chunk[i], results[i]);
-                    if (result.Status is >= 200 and < 300 || (result.Status == 409 && document.Operation == BulkDocument.Create))
-                        metrics.DocumentsIndexed.Add(1, new KeyValuePair<string, object?>("index", document.Index));
-                    else if (result.Status is 429 or >= 500)
-                        again.Add(document);
-                    else if (document.Index == DeadLetterIndex)
-                        throw new ElasticsearchException((System.Net.HttpStatusCode)result.Status, $"the dead-letter index refused a document: {result.ErrorType}: {result.ErrorReason}");
-                    else
-                    {
-                        metrics.DocumentsDeadLettered.Add(1, new KeyValuePair<string, object?>("index", document.Index));
-                        LogDeadLetter(logger, document.Index, document.Id, result.ErrorType ?? "", result.ErrorReason ?? "");
-                        again.Add(DeadLetter(document, result));
-                    }
-                }
-            }
+            var letters = await SendAsync(pending, again, cancellation).ConfigureAwait(false);
+            // Dead letters go out at once, not at the next retry: they are not the store's trouble but the document's.
+            if (letters.Count > 0 && (await SendAsync(letters, again, cancellation).ConfigureAwait(false)).Count > 0)
+                throw new ElasticsearchException(System.Net.HttpStatusCode.BadRequest, "the dead-letter index refused a document");
             pending = again;
         }
+    }
+
+    /// <summary>
+    /// One round of bulk requests. Done: 2xx, and 409 (the id exists for "create"; a newer version exists for a
+    /// versioned "index"). Again later (into <paramref name="again"/>): 429, 5xx and any other refusal that is about
+    /// the store (401, 403, 404: credentials or set-up an operator fixes). Returned as dead letters: 400, the
+    /// document itself does not fit.
+    /// </summary>
+    private async Task<List<BulkDocument>> SendAsync(List<BulkDocument> documents, List<BulkDocument> again, CancellationToken cancellation)
+    {
+        var letters = new List<BulkDocument>();
+        foreach (var chunk in BulkRequest.Split(documents, options.BulkMaxDocuments, options.BulkMaxBytes))
+        {
+            IReadOnlyList<BulkItemResult> results;
+            try
+            {
+                results = await client.BulkAsync(BulkRequest.Build(chunk), chunk.Count, cancellation).ConfigureAwait(false);
+                metrics.BulkRequests.Add(1);
+            }
+            catch (Exception e) when (e is ElasticsearchException { IsTransient: true } or HttpRequestException or TaskCanceledException { InnerException: TimeoutException })
+            {
+                LogRequestFailed(logger, e.Message);
+                again.AddRange(chunk);
+                continue;
+            }
+            for (var i = 0; i < chunk.Count; i++)
+            {
+                var (document, result) = (chunk[i], results[i]);
+                if (result.Status is >= 200 and < 300 || (result.Status == 409 && (document.Operation == BulkDocument.Create || document.Version is not null)))
+                    metrics.DocumentsIndexed.Add(1, new KeyValuePair<string, object?>("index", document.Index));
+                else if (result.Status != 400)
+                    again.Add(document);
+                else if (templates.IsDeadLetter(document.Index))
+                    letters.Add(document);
+                else
+                {
+                    metrics.DocumentsDeadLettered.Add(1, new KeyValuePair<string, object?>("index", document.Index));
+                    LogDeadLetter(logger, document.Index, document.Id, result.ErrorType ?? "", result.ErrorReason ?? "");
+                    letters.Add(DeadLetter(document, result));
+                }
+            }
+        }
+        return letters;
     }
 
     /// <summary>The refused document as text, with why, where and when: nothing is lost, and the index stays clean.</summary>
@@ -80,7 +95,8 @@ public sealed partial class BulkIndexer(ElasticsearchClient client, Elasticsearc
             writer.WriteString("document", System.Text.Encoding.UTF8.GetString(document.Source));
             writer.WriteEndObject();
         }
-        return new BulkDocument(DeadLetterIndex, document.Index + ":" + document.Id, BulkDocument.IndexOperation, buffer.ToArray());
+        var now = time.GetUtcNow().UtcDateTime;
+        return new BulkDocument(templates.DeadLetterIndex(now), document.Index + ":" + document.Id, BulkDocument.IndexOperation, buffer.ToArray());
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Retrying {Count} documents Elasticsearch refused for now, in {Delay}")]

@@ -46,6 +46,11 @@ public static class BulkRequest
             action.WriteStartObject(document.Operation);
             action.WriteString("_index", document.Index);
             action.WriteString("_id", document.Id);
+            if (document.Version is { } version)
+            {
+                action.WriteNumber("version", version);
+                action.WriteString("version_type", "external_gte");
+            }
             action.WriteEndObject();
             action.WriteEndObject();
         }

@@ -9,10 +9,11 @@ namespace LogSentinel.Indexer.Elasticsearch;
 public sealed class Documents(IndexTemplates templates)
 {
     public BulkDocument Of(SecurityEvent e) =>
-        new(templates.Events, e.Event.Id, BulkDocument.Create, JsonSerializer.SerializeToUtf8Bytes(e, ContractsJsonContext.Default.SecurityEvent));
+        new(templates.EventsIndex(e.Timestamp), e.Event.Id, BulkDocument.Create, JsonSerializer.SerializeToUtf8Bytes(e, ContractsJsonContext.Default.SecurityEvent));
 
     public BulkDocument Of(AlertRaised alert) =>
-        new(templates.AlertsIndex(alert.WindowStart), alert.AlertId, BulkDocument.IndexOperation, WithTimestamp(alert, alert.WindowEnd, ContractsJsonContext.Default.AlertRaised));
+        new(templates.AlertsIndex(alert.WindowStart), alert.AlertId, BulkDocument.IndexOperation, WithTimestamp(alert, alert.WindowEnd, ContractsJsonContext.Default.AlertRaised),
+            Version: alert.Revision + 1L);
 
     public BulkDocument Of(WindowAnalyzed analysis) =>
         new(templates.AnalysesIndex(analysis.WindowStart), analysis.AnalysisId, BulkDocument.IndexOperation, WithTimestamp(analysis, analysis.WindowEnd, ContractsJsonContext.Default.WindowAnalyzed));

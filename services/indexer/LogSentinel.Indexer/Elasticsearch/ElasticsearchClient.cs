@@ -105,6 +105,9 @@ public sealed class ElasticsearchException(HttpStatusCode status, string message
 {
     public HttpStatusCode Status { get; } = status;
 
-    /// <summary>Worth retrying: throttled or the cluster is having trouble.</summary>
-    public bool IsTransient => (int)Status is 429 or >= 500;
+    /// <summary>
+    /// Worth retrying: throttled, the cluster in trouble, or refused for a reason an operator fixes without touching
+    /// the data (credentials, a missing template). Not: a request Elasticsearch will never take (400).
+    /// </summary>
+    public bool IsTransient => (int)Status is 401 or 403 or 404 or 408 or 429 or >= 500;
 }

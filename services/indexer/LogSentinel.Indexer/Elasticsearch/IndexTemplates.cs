@@ -4,9 +4,11 @@ namespace LogSentinel.Indexer.Elasticsearch;
 
 /// <summary>
 /// What the indexer sets up in Elasticsearch at start (idempotent PUTs): lifecycle policies, and index templates with
-/// ECS mappings. Events go to the data stream PREFIX-events (append only, rolled over daily, deleted after
-/// EventsRetention); alerts and analyses to monthly indices PREFIX-alerts-yyyy.MM / PREFIX-analyses-yyyy.MM (a newer
-/// alert revision replaces the older by id), deleted a year after creation; refused documents to PREFIX-deadletter.
+/// ECS mappings. Events go to daily indices PREFIX-events-yyyy.MM.dd by their own time (create: an id already there is
+/// refused, so a redelivery, even days later, never doubles an event — a data stream only checks its current
+/// backing index), deleted EventsRetention after creation; alerts and analyses to monthly indices
+/// PREFIX-alerts-yyyy.MM / PREFIX-analyses-yyyy.MM (alerts versioned by revision: an older one never replaces a
+/// newer), refused documents to PREFIX-deadletter-yyyy.MM, all three deleted a year after creation.
 /// Dynamic mapping is off: a field no template names is kept in _source but never becomes a mapping (an attacker's
 /// text cannot grow the mapping).
 /// </summary>
@@ -14,13 +16,18 @@ public sealed class IndexTemplates(ElasticsearchOptions options)
 {
     public static readonly TimeSpan AlertsRetention = TimeSpan.FromDays(365);
 
-    public string Events => options.Prefix + "-events";
+    /// <summary>The pattern that finds every event (Grafana's index pattern).</summary>
+    public string Events => options.Prefix + "-events-*";
+
+    public string EventsIndex(DateTime timestamp) => options.Prefix + "-events-" + timestamp.ToString("yyyy.MM.dd", CultureInfo.InvariantCulture);
 
     public string AlertsIndex(DateTime windowStart) => options.Prefix + "-alerts-" + windowStart.ToString("yyyy.MM", CultureInfo.InvariantCulture);
 
     public string AnalysesIndex(DateTime windowStart) => options.Prefix + "-analyses-" + windowStart.ToString("yyyy.MM", CultureInfo.InvariantCulture);
 
-    public string DeadLetter => options.Prefix + "-deadletter";
+    public string DeadLetterIndex(DateTime time) => options.Prefix + "-deadletter-" + time.ToString("yyyy.MM", CultureInfo.InvariantCulture);
+
+    public bool IsDeadLetter(string index) => index.StartsWith(options.Prefix + "-deadletter-", StringComparison.Ordinal);
 
     /// <summary>(path, body) in the order they must be applied.</summary>
     public IEnumerable<(string Path, string Body)> Requests()
@@ -29,7 +36,6 @@ public sealed class IndexTemplates(ElasticsearchOptions options)
         var records = options.Prefix + "-records-retention";
         // Placeholders rather than interpolation: JSON's runs of braces and C# holes do not mix well.
         string Fill(string json) => json
-            .Replace("@ROLLOVER", Days(options.RolloverAge), StringComparison.Ordinal)
             .Replace("@EVENTS_RETENTION", Days(options.EventsRetention), StringComparison.Ordinal)
             .Replace("@RECORDS_RETENTION", Days(AlertsRetention), StringComparison.Ordinal)
             .Replace("@EVENTS_POLICY", events, StringComparison.Ordinal)
@@ -40,7 +46,6 @@ public sealed class IndexTemplates(ElasticsearchOptions options)
             .Replace("@ANALYSIS_PROPERTIES", AnalysisProperties, StringComparison.Ordinal);
         yield return ($"_ilm/policy/{events}", Fill("""
             {"policy":{"_meta":{"managed_by":"logsentinel-indexer"},"phases":{
-              "hot":{"actions":{"rollover":{"max_age":"@ROLLOVER","max_primary_shard_size":"50gb"}}},
               "delete":{"min_age":"@EVENTS_RETENTION","actions":{"delete":{}}}}}}
             """));
         yield return ($"_ilm/policy/{records}", Fill("""
@@ -48,7 +53,7 @@ public sealed class IndexTemplates(ElasticsearchOptions options)
               "delete":{"min_age":"@RECORDS_RETENTION","actions":{"delete":{}}}}}}
             """));
         yield return ($"_index_template/{options.Prefix}-events", Fill("""
-            {"index_patterns":["@PREFIX-events*"],"data_stream":{},"priority":200,
+            {"index_patterns":["@PREFIX-events-*"],"priority":200,
              "_meta":{"managed_by":"logsentinel-indexer"},
              "template":{"settings":{"index.lifecycle.name":"@EVENTS_POLICY"},
               "mappings":{"dynamic":false,"properties":@EVENT_PROPERTIES}}}
@@ -66,7 +71,7 @@ public sealed class IndexTemplates(ElasticsearchOptions options)
               "mappings":{"dynamic":false,"properties":@ANALYSIS_PROPERTIES}}}
             """));
         yield return ($"_index_template/{options.Prefix}-deadletter", Fill("""
-            {"index_patterns":["@PREFIX-deadletter"],"priority":200,
+            {"index_patterns":["@PREFIX-deadletter-*"],"priority":200,
              "_meta":{"managed_by":"logsentinel-indexer"},
              "template":{"settings":{"index.lifecycle.name":"@RECORDS_POLICY"},
               "mappings":{"dynamic":false,"properties":{

@@ -42,11 +42,11 @@ public sealed class MySqlSink(MySqlOptions options, IndexerMetrics metrics)
         Insert(connection, transaction, "INSERT IGNORE INTO failed_login_attempts (event_id, ip_address, username, country, attempt_time, reason, host, service) VALUES ",
             rows, 8, (e, add) =>
             {
-                add(e.Event.Id);
+                add(Id(e.Event.Id));
                 add(Cap(e.Source?.Ip ?? e.Source?.Address, 64));
                 add(Cap(e.User?.Name, 255));
                 add(Cap(e.Source?.Geo?.CountryIsoCode, 2));
-                add(e.Timestamp);
+                add(Utc(e.Timestamp));
                 add(Cap(e.Event.Reason ?? e.Event.Action, 255));
                 add(Cap(e.Host.Name, 255));
                 add(Cap(e.Process?.Name ?? e.Network?.Protocol ?? e.Event.Dataset, 64));
@@ -62,7 +62,7 @@ public sealed class MySqlSink(MySqlOptions options, IndexerMetrics metrics)
         Insert(connection, transaction, "INSERT INTO alerts (alert_id, revision, final, rule_id, rule_type, severity, description, offender, count, country, window_start, window_end, hosts, users, source_ips) VALUES ",
             rows, 15, (a, add) =>
             {
-                add(a.AlertId);
+                add(Id(a.AlertId));
                 add(a.Revision);
                 add(a.Final);
                 add(Cap(a.RuleId, 128));
@@ -72,8 +72,8 @@ public sealed class MySqlSink(MySqlOptions options, IndexerMetrics metrics)
                 add(Cap(a.Offender, 512));
                 add(a.Count);
                 add(Cap(a.Country, 2));
-                add(a.WindowStart);
-                add(a.WindowEnd);
+                add(Utc(a.WindowStart));
+                add(Utc(a.WindowEnd));
                 add(JsonSerializer.Serialize(a.Hosts, StringListJson));
                 add(JsonSerializer.Serialize(a.Users, StringListJson));
                 add(JsonSerializer.Serialize(a.SourceIps, StringListJson));
@@ -83,10 +83,10 @@ public sealed class MySqlSink(MySqlOptions options, IndexerMetrics metrics)
         Insert(connection, transaction, "INSERT IGNORE INTO analyses (analysis_id, host, window_start, window_end, risk_score, risk_floor, level, source, model, summary, findings, aggregate, latency_ms) VALUES ",
             rows, 13, (a, add) =>
             {
-                add(a.AnalysisId);
+                add(Id(a.AnalysisId));
                 add(Cap(a.Host, 255));
-                add(a.WindowStart);
-                add(a.WindowEnd);
+                add(Utc(a.WindowStart));
+                add(Utc(a.WindowEnd));
                 add(a.RiskScore);
                 add(a.RiskFloor);
                 add(Cap(a.Level, 16));
@@ -125,6 +125,20 @@ public sealed class MySqlSink(MySqlOptions options, IndexerMetrics metrics)
         command.CommandText = sql.Append(tail).ToString();
         await command.ExecuteNonQueryAsync(cancellation).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Ids are the idempotency: cut, two could collide, so one that does not fit is refused (the message goes to the
+    /// error queue) rather than stored wrongly. Contract ids are 32 to 64 hex digits.
+    /// </summary>
+    private static string Id(string id) => id.Length <= 128 ? id : throw new ArgumentException($"An id of {id.Length} characters does not fit the 128 the tables hold");
+
+    /// <summary>MySql.Data writes a DateTime's wall-clock value whatever its kind: the tables hold UTC.</summary>
+    private static DateTime Utc(DateTime time) => time.Kind switch
+    {
+        DateTimeKind.Local => time.ToUniversalTime(),
+        DateTimeKind.Unspecified => DateTime.SpecifyKind(time, DateTimeKind.Utc),
+        _ => time,
+    };
 
     /// <summary>Columns are sized for what the collector emits; a longer value is cut, never refused (a refusal would stall the batch).</summary>
     private static string? Cap(string? value, int length) => value is null || value.Length <= length ? value : value[..length];

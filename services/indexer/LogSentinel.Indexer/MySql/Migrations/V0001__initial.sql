@@ -1,8 +1,10 @@
+-- IF NOT EXISTS: DDL commits statement by statement in MySQL, so a start that died half-way through a migration
+-- can apply it again. Statements end with a semicolon at the end of a line (the migrator splits there).
 -- The seed's table of failed logins, plus where and what it was (host, service) and the event's id (unique: a
 -- redelivered event is not a second row). Indexes for the panel: recent, per address, per country, per host.
-CREATE TABLE failed_login_attempts (
+CREATE TABLE IF NOT EXISTS failed_login_attempts (
     id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
-    event_id VARCHAR(64) NOT NULL,
+    event_id VARCHAR(128) NOT NULL,
     ip_address VARCHAR(64) NULL,
     username VARCHAR(255) NULL,
     country CHAR(2) NULL,
@@ -19,8 +21,8 @@ CREATE TABLE failed_login_attempts (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 -- One row per alert, its latest revision.
-CREATE TABLE alerts (
-    alert_id VARCHAR(64) NOT NULL PRIMARY KEY,
+CREATE TABLE IF NOT EXISTS alerts (
+    alert_id VARCHAR(128) NOT NULL PRIMARY KEY,
     revision INT NOT NULL,
     final TINYINT(1) NOT NULL,
     rule_id VARCHAR(128) NOT NULL,
@@ -42,8 +44,8 @@ CREATE TABLE alerts (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 -- One row per analysed host window.
-CREATE TABLE analyses (
-    analysis_id VARCHAR(64) NOT NULL PRIMARY KEY,
+CREATE TABLE IF NOT EXISTS analyses (
+    analysis_id VARCHAR(128) NOT NULL PRIMARY KEY,
     host VARCHAR(255) NOT NULL,
     window_start DATETIME(3) NOT NULL,
     window_end DATETIME(3) NOT NULL,
