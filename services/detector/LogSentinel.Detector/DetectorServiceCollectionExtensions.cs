@@ -100,6 +100,11 @@ public static class DetectorServiceCollectionExtensions
     public static void ConfigureDetectorPartitionEndpoint(this IBusFactoryConfigurator cfg, IBusRegistrationContext context)
     {
         cfg.UseEventStream();
-        cfg.ReceiveEndpoint("logsentinel-detector-partitions", e => e.ConfigureConsumer<KeyedEventBatchConsumer>(context));
+        cfg.ReceiveEndpoint("logsentinel-detector-partitions", e =>
+        {
+            // As on RabbitMQ: each batch is held until the lateness has passed, so many must be held at once.
+            e.ConcurrentMessageLimit = context.GetRequiredService<IOptions<DetectorOptions>>().Value.ConcurrentBatches;
+            e.ConfigureConsumer<KeyedEventBatchConsumer>(context);
+        });
     }
 }
