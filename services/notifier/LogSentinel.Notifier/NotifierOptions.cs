@@ -1,3 +1,4 @@
+using LogSentinel.Contracts;
 using System.ComponentModel.DataAnnotations;
 using System.Net.Mail;
 using LogSentinel.ServiceDefaults;
@@ -9,7 +10,7 @@ public sealed class NotifierOptions : IValidatableObject
 {
     public const string Section = "Notifier";
 
-    public static readonly string[] Severities = ["low", "medium", "high", "critical"];
+    public static IReadOnlyList<string> Severities => AlertSeverities.All;
 
     public static readonly string[] Levels = ["warning", "critical"];
 

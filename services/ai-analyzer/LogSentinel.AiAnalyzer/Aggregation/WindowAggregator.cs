@@ -151,8 +151,8 @@ public sealed class WindowAggregator(AiAnalyzerOptions options)
         }
         if (window.Alerts.Count >= options.MaxAlertsPerWindow)
         {
-            var least = window.Alerts.Values.MinBy(a => (WindowSummary.SeverityRank(a.Severity), a.Count))!;
-            if ((WindowSummary.SeverityRank(alert.Severity), alert.Count).CompareTo((WindowSummary.SeverityRank(least.Severity), least.Count)) <= 0)
+            var least = window.Alerts.Values.MinBy(a => (AlertSeverities.Rank(a.Severity), a.Count))!;
+            if ((AlertSeverities.Rank(alert.Severity), alert.Count).CompareTo((AlertSeverities.Rank(least.Severity), least.Count)) <= 0)
             {
                 window.UntrackedAlerts++;
                 return;

@@ -13,7 +13,7 @@ public static class WindowSummary
     {
         var alerts = window.Alerts.Values
             .Select(ToWindowAlert)
-            .OrderByDescending(a => SeverityRank(a.Severity))
+            .OrderByDescending(a => AlertSeverities.Rank(a.Severity))
             .ThenByDescending(a => a.Count)
             .ThenBy(a => a.AlertId, StringComparer.Ordinal)
             .ToList();
@@ -61,16 +61,6 @@ public static class WindowSummary
 
     public static string Interval(DateTime start, DateTime end) =>
         start.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) + "/" + end.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-
-    /// <summary>low 1 … critical 4; anything else 0.</summary>
-    public static int SeverityRank(string severity) => severity switch
-    {
-        "critical" => 4,
-        "high" => 3,
-        "medium" => 2,
-        "low" => 1,
-        _ => 0,
-    };
 
     private static WindowAlert ToWindowAlert(AlertRaised alert) => new()
     {

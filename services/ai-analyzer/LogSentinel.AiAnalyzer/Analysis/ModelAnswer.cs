@@ -12,8 +12,6 @@ public sealed record ModelAnswer(string Summary, int RiskScore, IReadOnlyList<Fi
     public const int MaxRecommendation = 1000;
     public const int MaxType = 64;
 
-    private static readonly string[] Severities = ["low", "medium", "high", "critical"];
-
     /// <summary>Reads and checks the model's message content.</summary>
     /// <exception cref="InvalidModelAnswerException">Not JSON, or not the schema's shape and bounds.</exception>
     public static ModelAnswer Parse(string? content)
@@ -47,7 +45,7 @@ public sealed record ModelAnswer(string Summary, int RiskScore, IReadOnlyList<Fi
                     throw new InvalidModelAnswerException("a finding is not an object");
                 OnlyProperties(item, "finding", "type", "ip", "username", "severity", "recommendation");
                 var severity = RequiredString(item, "severity", 16);
-                if (!Severities.Contains(severity))
+                if (!AlertSeverities.All.Contains(severity))
                     throw new InvalidModelAnswerException($"finding severity '{severity}' is not low, medium, high or critical");
                 findings.Add(new Finding
                 {

@@ -110,7 +110,7 @@ public static class RulesAnalyzer
             text.Append(CultureInfo.InvariantCulture, $" Most failures: {top.Ip ?? "local"}{(top.Country is null ? "" : " (" + top.Country + ")")} with {top.Attempts} attempts as '{top.Username ?? "?"}' on {top.Service}.");
         if (aggregate.Alerts.Count > 0)
         {
-            var bySeverity = aggregate.Alerts.GroupBy(a => a.Severity).OrderByDescending(g => WindowSummary.SeverityRank(g.Key)).Select(g => $"{g.Count()} {g.Key}");
+            var bySeverity = aggregate.Alerts.GroupBy(a => a.Severity).OrderByDescending(g => AlertSeverities.Rank(g.Key)).Select(g => $"{g.Count()} {g.Key}");
             text.Append(CultureInfo.InvariantCulture, $" Rule alerts: {string.Join(", ", bySeverity)} ({string.Join(", ", aggregate.Alerts.Select(a => a.RuleId).Distinct().Take(5))}).");
         }
         else

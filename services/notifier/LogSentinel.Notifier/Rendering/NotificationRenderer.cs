@@ -160,14 +160,9 @@ public sealed class NotificationRenderer(string homeCountry, IReadOnlyCollection
             : $"{analysis.Aggregate.Totals.Failed} failed logins, most from {top.Ip ?? "local"}{(top.Country is null ? "" : $" ({top.Country})")}";
     }
 
-    public static int Rank(string severity) => severity.ToLowerInvariant() switch
-    {
-        "critical" => 4,
-        "high" or "warning" => 3,
-        "medium" => 2,
-        "low" => 1,
-        _ => 0,
-    };
+    /// <summary>An alert severity's rank; an analysis level "warning" ranks with "high" (critical with critical).</summary>
+    public static int Rank(string severity) =>
+        AlertSeverities.Rank(string.Equals(severity, "warning", StringComparison.OrdinalIgnoreCase) ? AlertSeverities.High : severity);
 }
 
 /// <summary>One held-back notification, as a digest line.</summary>
