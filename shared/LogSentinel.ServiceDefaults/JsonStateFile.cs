@@ -3,8 +3,8 @@ using System.Text.Json;
 namespace LogSentinel.ServiceDefaults;
 
 /// <summary>
-/// A service's small durable state as one JSON file, written whole (temporary file, fsync, rename): a crash leaves
-/// the old or the new state, never half of one.
+/// A service's small durable state as one JSON file, written whole through <see cref="AtomicFile"/> (fsynced before
+/// the rename): a crash leaves the old or the new state, never half of one.
 /// </summary>
 public sealed class JsonStateFile<T>(string path)
     where T : class
@@ -25,12 +25,6 @@ public sealed class JsonStateFile<T>(string path)
     public void Save(T state)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
-        var temporary = Path + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-        {
-            JsonSerializer.Serialize(stream, state, Json);
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temporary, Path, overwrite: true);
+        AtomicFile.Write(Path, JsonSerializer.SerializeToUtf8Bytes(state, Json), flushToDisk: true);
     }
 }

@@ -17,12 +17,6 @@ public static class RiskFloor
         return floor;
     }
 
-    public static int Of(string severity) => severity switch
-    {
-        "critical" => 8,
-        "high" => 6,
-        "medium" => 4,
-        "low" => 2,
-        _ => 0,
-    };
+    /// <summary>critical 8, high 6, medium 4, low 2, anything else 0.</summary>
+    public static int Of(string severity) => 2 * AlertSeverities.Rank(severity);
 }

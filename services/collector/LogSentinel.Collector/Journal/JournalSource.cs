@@ -6,6 +6,7 @@ using System.Threading.Channels;
 using LogSentinel.Collector.Pipeline;
 using LogSentinel.Contracts;
 using LogSentinel.Parsing;
+using LogSentinel.ServiceDefaults;
 
 namespace LogSentinel.Collector.Journal;
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using LogSentinel.ServiceDefaults;
 
 namespace LogSentinel.Collector.Spooling;
 

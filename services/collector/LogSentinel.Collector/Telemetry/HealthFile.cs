@@ -1,4 +1,5 @@
 using System.Globalization;
+using LogSentinel.ServiceDefaults;
 
 namespace LogSentinel.Collector.Telemetry;
 

@@ -1,10 +1,10 @@
-namespace LogSentinel.Collector;
+namespace LogSentinel.ServiceDefaults;
 
 /// <summary>
 /// Replaces a small state file whole: write a temporary file beside it, then rename it over the old one, so a reader
 /// or a crash sees the old content or the new, never half of one.
 /// </summary>
-internal static class AtomicFile
+public static class AtomicFile
 {
     /// <param name="flushToDisk">Whether the new content reaches the disk before the rename (checkpoints), or may
     /// stay in the page cache a while (the health file, rewritten every second anyway).</param>
