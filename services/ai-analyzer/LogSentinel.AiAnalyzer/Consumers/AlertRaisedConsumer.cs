@@ -17,13 +17,9 @@ public sealed class AlertRaisedConsumerDefinition : ConsumerDefinition<AlertRais
     public AlertRaisedConsumerDefinition()
     {
         EndpointName = Queue;
-        ConcurrentMessageLimit = 256;
+        ConcurrentMessageLimit = AnalyzerEndpoint.WaitingMessages;
     }
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<AlertRaisedConsumer> consumerConfigurator, IRegistrationContext context)
-    {
-        if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
-            rabbit.PrefetchCount = ConcurrentMessageLimit ?? 256;
-        endpointConfigurator.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200)));
-    }
+        => AnalyzerEndpoint.Configure(endpointConfigurator);
 }

@@ -17,14 +17,9 @@ public sealed class EventBatchConsumerDefinition : ConsumerDefinition<EventBatch
     public EventBatchConsumerDefinition()
     {
         EndpointName = Queue;
-        // Each message waits for the next save (a fraction of a second): many may wait at once.
-        ConcurrentMessageLimit = 256;
+        ConcurrentMessageLimit = AnalyzerEndpoint.WaitingMessages;
     }
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<EventBatchConsumer> consumerConfigurator, IRegistrationContext context)
-    {
-        if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
-            rabbit.PrefetchCount = ConcurrentMessageLimit ?? 256;
-        endpointConfigurator.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200)));
-    }
+        => AnalyzerEndpoint.Configure(endpointConfigurator);
 }
