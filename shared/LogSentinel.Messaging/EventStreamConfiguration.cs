@@ -12,10 +12,16 @@ public static class EventStreamConfiguration
     /// </summary>
     public static void UseEventStream(this IBusFactoryConfigurator cfg) => cfg.AddDeserializer(Factory.Instance, isDefault: false);
 
-    /// <summary>Publishes an event-stream message in the event stream's format.</summary>
+    /// <summary>
+    /// Publishes an event-stream message in the event stream's format, unless the bus hands messages over as objects
+    /// (<see cref="InProcessConfiguration.UseInProcessMessages"/>): nothing to write there.
+    /// </summary>
     public static void UseEventStream<T>(this PublishContext<T> context)
-        where T : class =>
-        context.Serializer = EventStreamSerializer.Instance;
+        where T : class
+    {
+        if (context.Serializer is not InProcessSerializer)
+            context.Serializer = EventStreamSerializer.Instance;
+    }
 
     private sealed class Factory : ISerializerFactory
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using LogSentinel.GeoIp;
 
 namespace LogSentinel.Collector.Tests;
@@ -6,24 +5,7 @@ namespace LogSentinel.Collector.Tests;
 /// <summary>Against the real CC0 country database, installed by scripts/install-geoip.sh (the repository does not carry it).</summary>
 public sealed class GeoLocatorTests
 {
-    private static readonly Lazy<string> Database = new(Install);
-
-    private static string Install()
-    {
-        var root = Repository.Root;
-        var path = Path.Combine(root, ".cache", "geoip", "geo-whois-asn-country.mmdb");
-        if (File.Exists(path))
-            return path;
-        using var process = Process.Start(new ProcessStartInfo("bash", [Path.Combine(root, "scripts", "install-geoip.sh"), Path.Combine(root, ".cache", "geoip")])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, "scripts/install-geoip.sh failed: " + error);
-        return path;
-    }
+    private static readonly Lazy<string> Database = new(() => GeoIpDatabase.Path);
 
     [Theory]
     [InlineData("8.8.8.8", "US")]

@@ -62,6 +62,12 @@ public sealed class AiAnalyzerOptions : IValidatableObject
     [Required(AllowEmptyStrings = false)]
     public string StateDirectory { get; set; } = "/var/lib/logsentinel/ai-analyzer";
 
+    /// <summary>
+    /// False: nothing is saved and messages are acknowledged as soon as they are counted (a run over finite logs,
+    /// the single-process `scan`, starts from nothing every time anyway).
+    /// </summary>
+    public bool SaveState { get; set; } = true;
+
     /// <summary>Windows analysed at once (each may wait on the model).</summary>
     [Range(1, 64)]
     public int ConcurrentAnalyses { get; set; } = 4;

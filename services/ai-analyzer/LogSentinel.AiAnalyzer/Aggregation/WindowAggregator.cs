@@ -45,8 +45,10 @@ public sealed class WindowAggregator(AiAnalyzerOptions options)
         var user = e.User?.Name;
         var service = e.Process?.Name ?? e.Network?.Protocol ?? e.Event.Dataset;
         var status = AttemptStatus.Of(e);
-        var key = string.Join('\u001f', ip, user, service, status);
-        if (!window.Groups.TryGetValue(key, out var group))
+        // The key is built on the stack and a string made of it only for a new group: most events join a known one.
+        Span<char> buffer = stackalloc char[KeyLength(ip, user, service, status) is var length && length <= 512 ? length : 0];
+        var key = length <= 512 ? Key(buffer, ip, user, service, status) : string.Join('\u001f', ip, user, service, status).AsSpan();
+        if (!window.Groups.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key, out var group))
         {
             if (window.Groups.Count >= options.MaxGroupsPerWindow)
             {
@@ -55,12 +57,29 @@ public sealed class WindowAggregator(AiAnalyzerOptions options)
                     window.UntrackedFailed++;
                 return Admission.Added;
             }
-            window.Groups[key] = group = new AttemptCounter { Ip = ip, Username = user, Service = service, Status = status };
+            window.Groups[key.ToString()] = group = new AttemptCounter { Ip = ip, Username = user, Service = service, Status = status };
         }
         group.Attempts++;
         group.Country ??= e.Source?.Geo?.CountryIsoCode;
         group.Actions[e.Event.Action] = group.Actions.GetValueOrDefault(e.Event.Action) + 1;
         return Admission.Added;
+    }
+
+    private static int KeyLength(string? ip, string? user, string service, string status) =>
+        (ip?.Length ?? 0) + (user?.Length ?? 0) + service.Length + status.Length + 3;
+
+    /// <summary>The group key, as string.Join('\u001f', ip, user, service, status) writes it.</summary>
+    private static ReadOnlySpan<char> Key(Span<char> buffer, string? ip, string? user, string service, string status)
+    {
+        var at = 0;
+        foreach (var part in (ReadOnlySpan<string?>)[ip, user, service])
+        {
+            part.AsSpan().CopyTo(buffer[at..]);
+            at += part?.Length ?? 0;
+            buffer[at++] = '\u001f';
+        }
+        status.AsSpan().CopyTo(buffer[at..]);
+        return buffer[..(at + status.Length)];
     }
 
     /// <summary>
@@ -86,6 +105,7 @@ public sealed class WindowAggregator(AiAnalyzerOptions options)
     /// <summary>Removes and returns the windows due to close at <paramref name="now"/> (wall clock, UTC), oldest first.</summary>
     public List<HostWindow> CloseDue(DateTime now)
     {
+        _last = null;
         var due = new List<HostWindow>();
         var busy = new HashSet<string>(StringComparer.Ordinal);
         foreach (var window in _open.Values)
@@ -114,6 +134,21 @@ public sealed class WindowAggregator(AiAnalyzerOptions options)
         return due;
     }
 
+    /// <summary>Removes and returns every open window, oldest first: the end of a finite input.</summary>
+    public List<HostWindow> CloseAll()
+    {
+        _last = null;
+        var all = _open.Values.OrderBy(w => w.Start).ThenBy(w => w.Host, StringComparer.Ordinal).ToList();
+        _open.Clear();
+        foreach (var window in all)
+        {
+            var clock = _hosts[window.Host];
+            if (window.End > clock.ClosedUntil)
+                clock.ClosedUntil = window.End;
+        }
+        return all;
+    }
+
     /// <summary>What a restart needs: the open windows and where each host's closed windows end.</summary>
     public AggregatorState State() => new()
     {
@@ -123,6 +158,7 @@ public sealed class WindowAggregator(AiAnalyzerOptions options)
 
     public void Restore(AggregatorState state)
     {
+        _last = null;
         _open.Clear();
         _hosts.Clear();
         foreach (var (host, clock) in state.Hosts)
@@ -166,11 +202,20 @@ public sealed class WindowAggregator(AiAnalyzerOptions options)
     private HostWindow Window(string host, DateTime time, DateTime arrival)
     {
         var start = WindowStart(time);
+        // Events come in time order, mostly of one host: the last window is usually the one (forgotten when windows close).
+        if (_last is { } last && last.Start == start && string.Equals(last.Host, host, StringComparison.Ordinal))
+        {
+            last.LastArrival = arrival;
+            return last;
+        }
         if (!_open.TryGetValue((host, start), out var window))
             _open[(host, start)] = window = new HostWindow { Host = host, Start = start, End = start + options.Window };
         window.LastArrival = arrival;
+        _last = window;
         return window;
     }
+
+    private HostWindow? _last;
 
     private HostClock Clock(string host, DateTime arrival)
     {

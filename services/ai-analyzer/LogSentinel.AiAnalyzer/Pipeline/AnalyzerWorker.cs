@@ -32,10 +32,12 @@ public sealed partial class AnalyzerWorker : BackgroundService
 
     private sealed record PublishedWork(string AnalysisId) : Work;
 
+    private sealed record CloseAllWork(TaskCompletionSource Published) : Work;
+
     private readonly Channel<Work> _inbox = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
     private readonly AiAnalyzerOptions _options;
     private readonly WindowAggregator _aggregator;
-    private readonly JsonStateFile<AnalyzerState> _store;
+    private readonly JsonStateFile<AnalyzerState>? _store;
     private readonly WindowAnalyzer _analyzer;
     private readonly IAnalysisSink _sink;
     private readonly AnalyzerMetrics _metrics;
@@ -46,12 +48,13 @@ public sealed partial class AnalyzerWorker : BackgroundService
     private readonly HashSet<string> _recent = new(StringComparer.Ordinal);
     private readonly Queue<string> _recentOrder = new();
     private readonly List<TaskCompletionSource> _waiting = [];
+    private DateTime _nextCloseCheck;
 
     public AnalyzerWorker(IOptions<AiAnalyzerOptions> options, WindowAnalyzer analyzer, IAnalysisSink sink, AnalyzerMetrics metrics, TimeProvider time, ILogger<AnalyzerWorker> logger)
     {
         _options = options.Value;
         _aggregator = new WindowAggregator(_options);
-        _store = WindowStore.In(_options.StateDirectory);
+        _store = _options.SaveState ? WindowStore.In(_options.StateDirectory) : null;
         _analyzer = analyzer;
         _sink = sink;
         _metrics = metrics;
@@ -64,6 +67,12 @@ public sealed partial class AnalyzerWorker : BackgroundService
     public Task SubmitAsync(SecurityEventBatch batch, CancellationToken cancellation) => Submit(saved => new EventsWork(batch, saved), cancellation);
 
     public Task SubmitAsync(AlertRaised alert, CancellationToken cancellation) => Submit(saved => new AlertWork(alert, saved), cancellation);
+
+    /// <summary>
+    /// The end of the input, for a run over a finite log (the single-process `scan`): every open window closes now,
+    /// after what was submitted before; completes once the notable ones are analysed and published.
+    /// </summary>
+    public Task CloseAllAsync(CancellationToken cancellation) => Submit(published => new CloseAllWork(published), cancellation);
 
     private Task Submit(Func<TaskCompletionSource, Work> work, CancellationToken cancellation)
     {
@@ -79,7 +88,7 @@ public sealed partial class AnalyzerWorker : BackgroundService
         using var timer = new PeriodicTimer(Tick);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            while (await NextRoundAsync(timer, stoppingToken).ConfigureAwait(false))
                 Round(stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -91,6 +100,27 @@ public sealed partial class AnalyzerWorker : BackgroundService
         foreach (var saved in _waiting)
             saved.TrySetException(new InvalidOperationException("The analyzer stopped before it could save this message's events"));
         _waiting.Clear();
+    }
+
+    /// <summary>
+    /// Saving, a round waits for the tick (one save for many messages). With nothing to save it also starts as soon as
+    /// work arrives: nothing is gained by holding a message, and the sender waits for its acknowledgement.
+    /// </summary>
+    private async Task<bool> NextRoundAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        if (_store is not null)
+            return await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false);
+        using var tick = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        tick.CancelAfter(Tick);
+        try
+        {
+            await _inbox.Reader.WaitToReadAsync(tick.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+        }
+        stoppingToken.ThrowIfCancellationRequested();
+        return true;
     }
 
     /// <summary>Adds what arrived, closes what is due, saves, and releases the consumers waiting on the save.</summary>
@@ -118,33 +148,32 @@ public sealed partial class AnalyzerWorker : BackgroundService
                 case PublishedWork published:
                     _unpublished.Remove(published.AnalysisId);
                     break;
+                case CloseAllWork closeAll:
+                    dirty = true;
+                    var analyses = Close(_aggregator.CloseAll(), stoppingToken);
+                    Task.WhenAll(analyses).ContinueWith(t => closeAll.Published.TrySetResult(), TaskScheduler.Default);
+                    break;
             }
         }
-        if (closeWindows)
+        // Rounds come as often as messages when nothing is saved; looking for due windows once a tick is enough.
+        if (closeWindows && (_store is not null || arrival >= _nextCloseCheck))
         {
-            foreach (var window in _aggregator.CloseDue(arrival))
-            {
-                dirty = true;
-                if (!_analyzer.IsNotable(window))
-                {
-                    _metrics.WindowsSkipped.Add(1);
-                    continue;
-                }
-                _unpublished[WindowAnalyzer.AnalysisId(window)] = window;
-                Dispatch(window, stoppingToken);
-            }
+            _nextCloseCheck = arrival + Tick;
+            var due = _aggregator.CloseDue(arrival);
+            dirty |= due.Count > 0;
+            Close(due, stoppingToken);
         }
         // Messages still waiting mean the last save failed: try again even if nothing new came.
         if (!dirty && _waiting.Count == 0)
             return;
         try
         {
-            _store.Save(State());
+            _store?.Save(State());
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Nothing is acknowledged: the messages stay with the broker and the next round tries again.
-            LogSaveFailed(_logger, e, _store.Path);
+            LogSaveFailed(_logger, e, _store!.Path);
             return;
         }
         foreach (var saved in _waiting)
@@ -188,8 +217,25 @@ public sealed partial class AnalyzerWorker : BackgroundService
     private static KeyValuePair<string, object?> Reason(Admission admission) =>
         new("reason", admission == Admission.Late ? "late" : "future");
 
+    /// <summary>Dispatches the notable windows among those closed; returns their analyses' publications.</summary>
+    private List<Task> Close(List<HostWindow> closed, CancellationToken stoppingToken)
+    {
+        var analyses = new List<Task>();
+        foreach (var window in closed)
+        {
+            if (!_analyzer.IsNotable(window))
+            {
+                _metrics.WindowsSkipped.Add(1);
+                continue;
+            }
+            _unpublished[WindowAnalyzer.AnalysisId(window)] = window;
+            analyses.Add(Dispatch(window, stoppingToken));
+        }
+        return analyses;
+    }
+
     /// <summary>Analyses the window once (the model is not asked again), then publishes until the bus takes it.</summary>
-    private void Dispatch(HostWindow window, CancellationToken stoppingToken) => _ = Task.Run(async () =>
+    private Task Dispatch(HostWindow window, CancellationToken stoppingToken) => Task.Run(async () =>
     {
         await _slots.WaitAsync(stoppingToken).ConfigureAwait(false);
         try
@@ -224,7 +270,7 @@ public sealed partial class AnalyzerWorker : BackgroundService
 
     private void Restore(CancellationToken stoppingToken)
     {
-        var state = _store.Load();
+        var state = _store?.Load();
         if (state is null)
             return;
         _aggregator.Restore(state.Aggregator);
@@ -236,9 +282,9 @@ public sealed partial class AnalyzerWorker : BackgroundService
         foreach (var window in state.Unpublished)
         {
             _unpublished[WindowAnalyzer.AnalysisId(window)] = window;
-            Dispatch(window, stoppingToken);
+            _ = Dispatch(window, stoppingToken);
         }
-        LogRestored(_logger, _aggregator.OpenWindows, state.Unpublished.Count, _store.Path);
+        LogRestored(_logger, _aggregator.OpenWindows, state.Unpublished.Count, _store!.Path);
     }
 
     private AnalyzerState State() => new()

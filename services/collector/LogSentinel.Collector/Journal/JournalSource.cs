@@ -63,9 +63,12 @@ public sealed class JournalSource : ILogSource
     /// by journalctl, matches on different fields ANDed unless "+" separates them: an entry is read when its
     /// identifier or its unit is listed.
     /// </summary>
-    public static List<string> Arguments(JournalOptions options, string? cursor, bool startAtEnd)
+    /// <param name="follow">False for one pass over what the journal holds (the single-process `scan`).</param>
+    public static List<string> Arguments(JournalOptions options, string? cursor, bool startAtEnd, bool follow = true)
     {
-        var args = new List<string> { "--follow", "--output=json", "--no-pager" };
+        var args = new List<string> { "--output=json", "--no-pager" };
+        if (follow)
+            args.Insert(0, "--follow");
         if (cursor is not null)
             args.Add("--after-cursor=" + cursor);
         else

@@ -20,9 +20,12 @@ public sealed partial class DetectionWorker : BackgroundService
     /// <summary>Segment ids remembered (as 64-bit hashes, 24 MB): about a minute of a 50k events/s stream.</summary>
     private const int RememberedSegments = 1_000_000;
 
-    private sealed class Pending(KeyedEventBatch batch)
+    private sealed class Pending(KeyedEventBatch batch, bool closeAll = false)
     {
         public readonly KeyedEventBatch Batch = batch;
+
+        /// <summary>Not a batch: the end of the input (<see cref="CloseAllAsync"/>).</summary>
+        public readonly bool CloseAll = closeAll;
 
         public int Remaining;
 
@@ -89,19 +92,29 @@ public sealed partial class DetectionWorker : BackgroundService
     private long _evaluated;
 
     /// <summary>Completes when the batch's events were evaluated and their alerts published.</summary>
-    public Task SubmitAsync(KeyedEventBatch batch, CancellationToken cancellation)
+    public Task SubmitAsync(KeyedEventBatch batch, CancellationToken cancellation) => SubmitPending(new Pending(batch), cancellation);
+
+    private Task SubmitPending(Pending pending, CancellationToken cancellation)
     {
-        var pending = new Pending(batch);
         if (!_inbox.Writer.TryWrite(pending))
             throw new InvalidOperationException("the detector is stopping");
         return pending.Done.Task.WaitAsync(cancellation);
     }
+
+    private static readonly KeyedEventBatch NoEvents = new() { BatchId = "", Dimension = "", RoutingKey = "", Segments = [] };
+
+    /// <summary>
+    /// The end of the input, for a run over a finite log (the single-process `scan`): every buffered event is
+    /// evaluated and every open alert gets its final revision, as `rules test` does. Completes once those are published.
+    /// </summary>
+    public Task CloseAllAsync(CancellationToken cancellation) => SubmitPending(new Pending(NoEvents, closeAll: true), cancellation);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var released = new List<(SecurityEvent Event, Pending Item)>();
         var alerts = new List<AlertRaised>();
         var finished = new List<Pending>();
+        var closing = new List<Pending>();
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -111,8 +124,13 @@ public sealed partial class DetectionWorker : BackgroundService
                     _engine.Replace(_rules.Current, alerts);
                 var now = _time.GetUtcNow().UtcTicks;
                 while (_inbox.Reader.TryRead(out var pending))
-                    Accept(pending, now, finished);
-                _buffer.Release(now, released);
+                {
+                    if (pending.CloseAll)
+                        closing.Add(pending);
+                    else
+                        Accept(pending, now, finished);
+                }
+                _buffer.Release(now, released, all: closing.Count > 0);
                 foreach (var (e, pending) in released)
                 {
                     _engine.Process(e, pending.Batch.Dimension, alerts);
@@ -121,6 +139,12 @@ public sealed partial class DetectionWorker : BackgroundService
                 }
                 Interlocked.Add(ref _evaluated, released.Count);
                 released.Clear();
+                if (closing.Count > 0)
+                {
+                    _engine.CloseAll(alerts);
+                    finished.AddRange(closing);
+                    closing.Clear();
+                }
                 _metrics.Buffered = _buffer.Count;
                 _metrics.TrackedKeys = _engine.TrackedKeys;
                 if (alerts.Count > 0)

@@ -9,21 +9,28 @@ namespace LogSentinel.Notifier.Rendering;
 /// command writes its HTML report with it too). Every value that came from a log line or a model is cleaned,
 /// capped and HTML-escaped; subjects are one line.
 /// </summary>
-public sealed class NotificationRenderer(string homeCountry, IReadOnlyCollection<string> watchCountries)
+public sealed partial class NotificationRenderer(string homeCountry, IReadOnlyCollection<string> watchCountries)
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
     public EmailMessage Render(WindowAnalyzed analysis)
     {
+        var subject = Html.Subject($"[{analysis.Level.ToUpperInvariant()}] {analysis.Host}: {Headline(analysis)} — risk {analysis.RiskScore}/10");
+        var html = new StringBuilder();
+        var text = new StringBuilder();
+        AnalysisSection(analysis, html, text);
+        return new EmailMessage(subject, Html.Document(subject, html.ToString()), text.ToString());
+    }
+
+    /// <summary>An analysis: heading, window, summary, findings, the attempts table, rule alerts.</summary>
+    private void AnalysisSection(WindowAnalyzed analysis, StringBuilder html, StringBuilder text)
+    {
         var aggregate = analysis.Aggregate;
         var level = analysis.Level.ToUpperInvariant();
-        var subject = Html.Subject($"[{level}] {analysis.Host}: {Headline(analysis)} — risk {analysis.RiskScore}/10");
         var source = analysis.Source == "ai" ? $"AI model {analysis.Model}" : "rules" + (analysis.FallbackReason is null ? "" : $" ({analysis.FallbackReason})");
-        var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $"<h2 style=\"color:{Html.SeverityColour(analysis.Level)}\">[{Html.E(level)}] {Html.E(analysis.Host)} — risk {analysis.RiskScore}/10</h2>");
         html.Append("<p><b>Window:</b> ").Append(Html.E(aggregate.TimeWindow)).Append(" &nbsp; <b>Analysis:</b> ").Append(Html.E(source)).Append("</p>");
         html.Append("<p>").Append(Html.E(analysis.Summary, Html.MaxText)).Append("</p>");
-        var text = new StringBuilder();
         text.Append(Invariant, $"[{level}] {Html.T(analysis.Host)} — risk {analysis.RiskScore}/10\n");
         text.Append(Invariant, $"Window: {Html.T(aggregate.TimeWindow)}   Analysis: {Html.T(source)}\n\n{Html.T(analysis.Summary, Html.MaxText)}\n");
         if (analysis.Findings.Count > 0)
@@ -72,7 +79,6 @@ public sealed class NotificationRenderer(string homeCountry, IReadOnlyCollection
             }
             html.Append("</ul>");
         }
-        return new EmailMessage(subject, Html.Document(subject, html.ToString()), text.ToString());
     }
 
     public EmailMessage Render(AlertRaised alert)

@@ -2,8 +2,9 @@ using System.Text.Json;
 using LogSentinel.Contracts;
 using LogSentinel.Contracts.Json;
 
-namespace LogSentinel.Detector.Tests;
+namespace LogSentinel.Cli.Tests;
 
+/// <summary>`logsentinel rules check|test`: the detector's offline rule commands, run as the real executable.</summary>
 public sealed class RulesCommandTests : IDisposable
 {
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("ls-rules-cli-");
@@ -29,7 +30,7 @@ public sealed class RulesCommandTests : IDisposable
     [Fact]
     public void Should_print_which_rules_fired_for_which_keys_and_exit_1()
     {
-        var (exit, stdout, stderr) = CommandLine.Run("rules", "test", Engine.DefaultRules, WriteAuthLog(), "--year", "2026", "--timezone", "UTC");
+        var (exit, stdout, stderr) = CommandLine.Run("rules", "test", CommandLine.DefaultRules, WriteAuthLog(), "--year", "2026", "--timezone", "UTC");
 
         Assert.Equal(1, exit);
         Assert.Contains("critical  login-after-failures         203.0.113.45", stdout);
@@ -42,7 +43,7 @@ public sealed class RulesCommandTests : IDisposable
     [Fact]
     public void Should_print_the_alerts_as_json_for_scripts()
     {
-        var (exit, stdout, _) = CommandLine.Run("rules", "test", Engine.DefaultRules, WriteAuthLog(), "--year", "2026", "--timezone", "UTC", "--json");
+        var (exit, stdout, _) = CommandLine.Run("rules", "test", CommandLine.DefaultRules, WriteAuthLog(), "--year", "2026", "--timezone", "UTC", "--json");
 
         Assert.Equal(1, exit);
         var alerts = JsonSerializer.Deserialize(stdout, ContractsJsonContext.Default.IReadOnlyListAlertRaised)!;
@@ -59,7 +60,7 @@ public sealed class RulesCommandTests : IDisposable
         var path = Path.Combine(_dir.FullName, "quiet.log");
         File.WriteAllText(path, "Mar  2 08:09:00 web-01 sshd[1100]: Accepted publickey for alice from 192.0.2.10 port 51000 ssh2: ED25519 SHA256:abc\n");
 
-        Assert.Equal(0, CommandLine.Run("rules", "test", Engine.DefaultRules, path, "--year", "2026").Exit);
+        Assert.Equal(0, CommandLine.Run("rules", "test", CommandLine.DefaultRules, path, "--year", "2026").Exit);
     }
 
     [Fact]
@@ -75,6 +76,6 @@ public sealed class RulesCommandTests : IDisposable
         Assert.Contains("bad.yaml:8:13: rule 'x': window: '5 minutes' is not a duration", check.Err);
         Assert.Equal(2, test.Exit);
         Assert.Contains("bad.yaml:8:13", test.Err);
-        Assert.Contains("16 rules OK", CommandLine.Run("rules", "check", Engine.DefaultRules).Out);
+        Assert.Contains("16 rules OK", CommandLine.Run("rules", "check", CommandLine.DefaultRules).Out);
     }
 }

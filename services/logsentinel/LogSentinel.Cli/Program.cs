@@ -1,0 +1,3 @@
+using LogSentinel.Cli;
+
+return await Cli.RunAsync(args).ConfigureAwait(false);

@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using LogSentinel.AiAnalyzer.Pipeline;
+using LogSentinel.Cli.Composition;
+using LogSentinel.Cli.Report;
+using LogSentinel.Collector;
+using LogSentinel.Contracts;
+using LogSentinel.Detector.Offline;
+using LogSentinel.Detector.Pipeline;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace LogSentinel.Cli.Scan;
+
+public sealed record ScanResult(
+    IReadOnlyList<AlertRaised> Alerts,
+    IReadOnlyList<WindowAnalyzed> Analyses,
+    long Lines,
+    long Events,
+    IReadOnlyList<string> Errors,
+    bool Notified,
+    TimeSpan Elapsed);
+
+/// <summary>
+/// One pass over finite logs through the composed pipeline. The sources are read (merged in time order) and
+/// published as collector batches on the in-memory bus; the detector routes and evaluates them, the analyzer counts
+/// them into windows, alerts reach the analyzer, the notifier and the run's findings. When the input ends, each
+/// stage is closed in turn once everything before it is through (<see cref="MessageFlow"/>): the detector gives
+/// every open alert its final revision, then the analyzer closes and analyses every window.
+/// </summary>
+public static class ScanRun
+{
+    /// <summary>Collector batches published and not yet through both their consumers: bounds the events in memory.</summary>
+    public const int BatchesInFlight = 8;
+
+    public static async Task<ScanResult> RunAsync(IConfigurationRoot configuration, IReadOnlyList<ScanSource> sources, LogFileEvents.Settings settings, ScanProgress progress, CancellationToken cancellation)
+    {
+        var clock = Stopwatch.StartNew();
+        var notifies = PipelineHost.Notifies(configuration);
+        var collector = configuration.GetSection(CollectorOptions.Section).Get<CollectorOptions>() ?? new CollectorOptions();
+        collector.ApplyDefaults();
+        using var host = PipelineHost.Build(configuration, PipelineHost.Mode.Scan, LogLevel.Warning, (services, bus) =>
+        {
+            services.AddSingleton<Findings>();
+            bus.AddConsumer<FindingsConsumer, FindingsConsumerDefinition>();
+        });
+        await host.StartAsync(cancellation).ConfigureAwait(false);
+        var errors = new ConcurrentQueue<string>();
+        try
+        {
+            var flow = host.Services.GetRequiredService<MessageFlow>();
+            var consumers = PipelineHost.Consumers(notifies);
+            await PublishAsync(host.Services.GetRequiredService<IBus>(), flow, consumers[typeof(SecurityEventBatch)], sources, settings, collector, progress, errors, cancellation).ConfigureAwait(false);
+            await flow.WaitAsync<SecurityEventBatch>(consumers[typeof(SecurityEventBatch)], cancellation).ConfigureAwait(false);
+            await flow.WaitAsync<KeyedEventBatch>(consumers[typeof(KeyedEventBatch)], cancellation).ConfigureAwait(false);
+            await host.Services.GetRequiredService<DetectionWorker>().CloseAllAsync(cancellation).ConfigureAwait(false);
+            await flow.WaitAsync<AlertRaised>(consumers[typeof(AlertRaised)], cancellation).ConfigureAwait(false);
+            await host.Services.GetRequiredService<AnalyzerWorker>().CloseAllAsync(cancellation).ConfigureAwait(false);
+            await flow.WaitAsync<WindowAnalyzed>(consumers[typeof(WindowAnalyzed)], cancellation).ConfigureAwait(false);
+            foreach (var fault in flow.Faults)
+                errors.Enqueue("pipeline: " + fault);
+            var findings = host.Services.GetRequiredService<Findings>();
+            return new ScanResult(findings.Alerts, findings.Analyses, progress.Lines, progress.Events, [.. errors], notifies, clock.Elapsed);
+        }
+        finally
+        {
+            await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task PublishAsync(IBus bus, MessageFlow flow, int consumers, IReadOnlyList<ScanSource> sources, LogFileEvents.Settings settings,
+        CollectorOptions collector, ScanProgress progress, ConcurrentQueue<string> errors, CancellationToken cancellation)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var readers = sources.Select(s => new SourceReader(s, settings, collector.Journal, progress, errors, stop.Token)).ToList();
+        try
+        {
+            long batches = 0;
+            foreach (var chunk in EventMerge.Merge([.. readers.Select(r => r.Chunks)], SourceReader.ChunkSize))
+            {
+                while (flow.InFlight<SecurityEventBatch>(consumers) > BatchesInFlight * consumers)
+                    await Task.Delay(1, cancellation).ConfigureAwait(false);
+                await bus.Publish(new SecurityEventBatch
+                {
+                    BatchId = $"scan-{batches++}",
+                    Host = chunk[0].Host.Name,
+                    RoutingKey = "scan",
+                    Events = chunk,
+                }, cancellation).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            // Readers still going (an error or a cancellation above) stop at their next chunk.
+            await stop.CancelAsync().ConfigureAwait(false);
+            foreach (var reader in readers)
+                reader.Dispose();
+        }
+    }
+}
