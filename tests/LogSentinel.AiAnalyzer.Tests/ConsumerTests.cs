@@ -164,4 +164,27 @@ public sealed class ConsumerTests
         Assert.True(File.Exists(Path.Combine(state, "windows.json")));
         Assert.False(await harness.Published.Any<Fault<SecurityEventBatch>>());
     }
+
+    [Fact]
+    public async Task Should_close_every_window_at_the_end_of_the_input_without_saving_when_told_not_to()
+    {
+        var state = StateDirectory();
+        // As the single-process scan runs it: nothing saved, windows held open until the input ends.
+        await using var provider = Services(state, idleClose: "01:00:00", settings: new() { ["AiAnalyzer:SaveState"] = "false", ["AiAnalyzer:AlertGrace"] = "00:10:00" });
+        var harness = provider.GetRequiredService<ITestHarness>();
+        await harness.Start();
+        await harness.Bus.Publish(Batch(BruteForce(12)));
+        // A later window of the same host: the first is due by event time, but waits out the alert grace.
+        await harness.Bus.Publish(Batch(BruteForce(12, from: 3600)));
+        Assert.True(await harness.Consumed.Any<SecurityEventBatch>(x => x.Context.Message.Events[0].Timestamp > T0.AddMinutes(30)));
+        Assert.False(await harness.Published.Any<WindowAnalyzed>());
+
+        await provider.GetRequiredService<AnalyzerWorker>().CloseAllAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        // Both analyses are out when CloseAllAsync completes, oldest window first; nothing was written.
+        var analyses = harness.Published.Select<WindowAnalyzed>().Select(x => x.Context.Message).ToList();
+        Assert.Equal(2, analyses.Count);
+        Assert.All(analyses, a => Assert.Equal(12, a.Aggregate.Totals.Failed));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(state));
+    }
 }

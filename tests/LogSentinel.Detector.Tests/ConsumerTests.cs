@@ -88,4 +88,22 @@ public sealed class ConsumerTests
         var offline = Engine.Run(File.ReadAllText(Path.Combine(Engine.DefaultRules, "default.yaml")), events, close: false);
         Assert.Equal(offline.Select(a => a.AlertId).Order(), published.Select(a => a.AlertId).Order());
     }
+
+    [Fact]
+    public async Task Should_give_every_open_alert_its_final_revision_at_the_end_of_the_input()
+    {
+        await using var provider = Services();
+        var harness = provider.GetRequiredService<ITestHarness>();
+        await harness.Start();
+        var events = Enumerable.Range(0, 7).Select(i => SshFailed(T0.AddSeconds(i), "203.0.113.48")).ToArray();
+        await harness.Bus.Publish(new SecurityEventBatch { BatchId = "web-01:11", Host = "web-01", RoutingKey = "p00", Events = events });
+        Assert.True(await harness.Published.Any<AlertRaised>(x => x.Context.Message.Offender == "203.0.113.48"));
+        Assert.False(await harness.Published.Any<AlertRaised>(x => x.Context.Message.Final));
+
+        await provider.GetRequiredService<Pipeline.DetectionWorker>().CloseAllAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        // Published before CloseAllAsync completes: a run over a finite log knows its alerts are all out.
+        var finals = harness.Published.Select<AlertRaised>().Select(x => x.Context.Message).Where(a => a.Final && a.Offender == "203.0.113.48").ToList();
+        Assert.Contains(finals, a => a.RuleId == "ssh-brute-force" && a.Count == 7);
+    }
 }

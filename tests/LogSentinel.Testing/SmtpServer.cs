@@ -3,14 +3,14 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 
-namespace LogSentinel.Notifier.Tests;
+namespace LogSentinel.Testing;
 
 /// <summary>
 /// A real SMTP server: Debian's aiosmtpd (python3-aiosmtpd, installed by the test command) on a free loopback port,
 /// storing what it receives in a Maildir (read back through Python's email package) and refusing (550) recipients
 /// whose address starts with "bounce".
 /// </summary>
-internal sealed class SmtpServer : IDisposable
+public sealed class SmtpServer : IDisposable
 {
     private const string Python = "/usr/bin/python3";
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
@@ -115,4 +115,4 @@ internal sealed class SmtpServer : IDisposable
     public void Dispose() => Stop();
 }
 
-internal sealed record ReceivedMail(string Subject, string RawSubjectHeader, string From, List<string> To, string ContentType, string? Text, string? Html, List<string> Headers, string MessageId, string RcptTo);
+public sealed record ReceivedMail(string Subject, string RawSubjectHeader, string From, List<string> To, string ContentType, string? Text, string? Html, List<string> Headers, string MessageId, string RcptTo);

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+
+namespace LogSentinel.Cli.Tests;
+
+/// <summary>
+/// `logsentinel scan` on a 1,000,000-line auth.log from the shared generator (../shared/bench/gen_authlog.py, seed 1),
+/// checked against its ground-truth sidecar: every injected attacker named, none of the legitimate users' addresses,
+/// the background's thousands of addresses with 1-3 failures not flagged one by one, and each distributed campaign
+/// reported as an attack on its accounts (a handful of alerts, not one per address).
+/// </summary>
+public sealed class GeneratedLogTests(GeneratedLogTests.Scanned scanned) : IClassFixture<GeneratedLogTests.Scanned>
+{
+    public sealed class Scanned : IDisposable
+    {
+        public const int Lines = 1_000_000;
+
+        private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("ls-scan-1m-");
+
+        public Scanned()
+        {
+            var generator = Path.Combine(Repository.Root, "..", "shared", "bench", "gen_authlog.py");
+            if (!File.Exists(generator))
+                throw new FileNotFoundException("the shared benchmark generator is needed next to the project (../shared/bench)", generator);
+            var log = Path.Combine(_dir.FullName, "auth.log");
+            var info = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in new[] { generator, "--lines", Lines.ToString(System.Globalization.CultureInfo.InvariantCulture), "--seed", "1", "--out", log })
+                info.ArgumentList.Add(a);
+            using (var process = Process.Start(info)!)
+            {
+                var err = process.StandardError.ReadToEndAsync();
+                process.StandardOutput.ReadToEnd();
+                process.WaitForExit();
+                Assert.True(process.ExitCode == 0, err.Result);
+            }
+            Truth = JsonDocument.Parse(File.ReadAllText(log + ".truth.json"));
+            var year = Truth.RootElement.GetProperty("year").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var (exit, stdout, stderr) = CommandLine.RunIn(_dir.FullName, new Dictionary<string, string?> { ["Collector__GeoIp__Database"] = GeoIpDatabase.Path },
+                "scan", "--year", year, "--timezone", "UTC", "--json", log);
+            Assert.True(exit == 1, stderr);
+            Summary = JsonDocument.Parse(stdout);
+            Alerts = [.. JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir.FullName, "alerts.json"))).RootElement.EnumerateArray()];
+        }
+
+        public JsonDocument Truth { get; }
+
+        public JsonDocument Summary { get; }
+
+        public JsonElement[] Alerts { get; }
+
+        public void Dispose()
+        {
+            Truth.Dispose();
+            Summary.Dispose();
+            _dir.Delete(recursive: true);
+        }
+    }
+
+    private JsonElement.ArrayEnumerator Truth(string name) => scanned.Truth.RootElement.GetProperty(name).EnumerateArray();
+
+    private static string Text(JsonElement alert, string name) => alert.GetProperty(name).GetString()!;
+
+    private static IEnumerable<string> Strings(JsonElement alert, string name) => alert.GetProperty(name).EnumerateArray().Select(e => e.GetString()!);
+
+    [Fact]
+    public void Should_read_every_line_and_name_every_attacker_of_the_ground_truth()
+    {
+        Assert.Equal(Scanned.Lines, scanned.Summary.RootElement.GetProperty("lines").GetInt64());
+        Assert.Empty(scanned.Summary.RootElement.GetProperty("errors").EnumerateArray());
+        var offenders = scanned.Alerts.Select(a => Text(a, "offender")).ToHashSet();
+        var attackers = Truth("attackers").Select(a => a.GetProperty("ip").GetString()!).ToArray();
+
+        Assert.Equal(16, attackers.Length);
+        Assert.All(attackers, ip => Assert.Contains(ip, offenders));
+    }
+
+    [Fact]
+    public void Should_name_no_legitimate_user_and_flag_no_background_address_one_by_one()
+    {
+        var legit = Truth("legit").Select(l => l.GetProperty("ip").GetString()!).ToHashSet();
+        var attackers = Truth("attackers").Select(a => a.GetProperty("ip").GetString()!).ToHashSet();
+        var named = scanned.Alerts.SelectMany(a => Strings(a, "source_ips").Append(Text(a, "offender"))).ToHashSet();
+        var addressOffenders = scanned.Alerts.Select(a => Text(a, "offender")).Where(o => IPAddress.TryParse(o, out _)).ToHashSet();
+
+        Assert.Empty(named.Intersect(legit));
+        Assert.Empty(addressOffenders.Except(attackers));
+    }
+
+    [Fact]
+    public void Should_report_each_distributed_campaign_as_a_campaign()
+    {
+        var accountAlerts = scanned.Alerts.Where(a => Text(a, "rule_id") == "distributed-attack-on-account").ToArray();
+        var offenders = scanned.Alerts.Select(a => Text(a, "offender")).ToHashSet();
+        var campaigns = Truth("distributed_campaigns").ToArray();
+
+        Assert.NotEmpty(campaigns);
+        foreach (var campaign in campaigns)
+        {
+            var start = DateTime.SpecifyKind(campaign.GetProperty("start").GetDateTime(), DateTimeKind.Utc);
+            var end = start.AddSeconds(campaign.GetProperty("duration_s").GetDouble());
+            var targets = campaign.GetProperty("target_users").EnumerateArray().Select(u => u.GetString()!).ToArray();
+            // Campaigns may overlap in time: the alerts about this one are those on its target accounts.
+            var hits = accountAlerts.Where(a => Time(a, "time_window_start") <= end && Time(a, "time_window_end") >= start && targets.Contains(Text(a, "offender"))).ToArray();
+            Assert.InRange(hits.Length, 1, targets.Length + 1);
+            Assert.All(hits, a => Assert.True(a.GetProperty("source_ips").GetArrayLength() >= 10));
+            // None of the campaign's hundreds of addresses is an alert of its own.
+            var addresses = campaign.GetProperty("failures_by_ip").EnumerateObject().Select(p => p.Name).ToArray();
+            Assert.DoesNotContain(addresses, offenders.Contains);
+        }
+    }
+
+    private static DateTime Time(JsonElement alert, string name) =>
+        DateTime.Parse(Text(alert, name), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal);
+}
