@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using LogSentinel.Detector.Offline;
+using LogSentinel.Detector.Rules;
 
 namespace LogSentinel.Cli.Tests;
 
@@ -41,7 +43,16 @@ public sealed class GeneratedLogTests(GeneratedLogTests.Scanned scanned) : IClas
             Assert.True(exit == 1, stderr);
             Summary = JsonDocument.Parse(stdout);
             Alerts = [.. JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir.FullName, "alerts.json"))).RootElement.EnumerateArray()];
+            Offline = RulesTestRun.Run(RuleSetLoader.Load(CommandLine.DefaultRules), [log], new LogFileEvents.Settings
+            {
+                Year = Truth.RootElement.GetProperty("year").GetInt32(),
+                TimeZone = TimeZoneInfo.Utc,
+                GeoIpDatabase = GeoIpDatabase.Path,
+            }).Alerts;
         }
+
+        /// <summary>The same file through `rules test`'s offline run (all events sorted, one engine).</summary>
+        public IReadOnlyList<LogSentinel.Contracts.AlertRaised> Offline { get; }
 
         public JsonDocument Truth { get; }
 
@@ -73,6 +84,15 @@ public sealed class GeneratedLogTests(GeneratedLogTests.Scanned scanned) : IClas
 
         Assert.Equal(16, attackers.Length);
         Assert.All(attackers, ip => Assert.Contains(ip, offenders));
+    }
+
+    [Fact]
+    public void Should_raise_exactly_the_alerts_of_rules_test_on_the_same_file()
+    {
+        // One rule engine: the pipeline's partitioned, bus-delivered evaluation gives what sorting everything gives.
+        Assert.Equal(
+            scanned.Offline.Select(a => $"{a.RuleId} {a.Offender} {a.Count} {a.WindowStart:yyyy-MM-ddTHH:mm:ssZ} {a.WindowEnd:yyyy-MM-ddTHH:mm:ssZ}").Order(StringComparer.Ordinal),
+            scanned.Alerts.Select(a => $"{Text(a, "rule_id")} {Text(a, "offender")} {a.GetProperty("count").GetInt64()} {Text(a, "time_window_start")} {Text(a, "time_window_end")}").Order(StringComparer.Ordinal));
     }
 
     [Fact]

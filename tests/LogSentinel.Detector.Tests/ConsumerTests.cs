@@ -11,13 +11,13 @@ namespace LogSentinel.Detector.Tests;
 /// <summary>The consumers on MassTransit's test harness (in-memory transport), wired by the service's own registration.</summary>
 public sealed class ConsumerTests
 {
-    private static ServiceProvider Services() =>
+    private static ServiceProvider Services(Dictionary<string, string?>? settings = null) =>
         new ServiceCollection()
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["Detector:Rules"] = Engine.DefaultRules,
                 ["Detector:Lateness"] = "00:00:00.050",
-            }).Build())
+            }).AddInMemoryCollection(settings ?? []).Build())
             .AddLogging()
             .AddDetector()
             .AddMassTransitTestHarness(bus =>
@@ -105,5 +105,36 @@ public sealed class ConsumerTests
         // Published before CloseAllAsync completes: a run over a finite log knows its alerts are all out.
         var finals = harness.Published.Select<AlertRaised>().Select(x => x.Context.Message).Where(a => a.Final && a.Offender == "203.0.113.48").ToList();
         Assert.Contains(finals, a => a.RuleId == "ssh-brute-force" && a.Count == 7);
+    }
+
+    [Fact]
+    public async Task Should_evaluate_a_released_stretch_in_event_time_order_however_it_arrived()
+    {
+        // As the single-process scan runs it: acknowledged on receipt, evaluated when the stretch is complete.
+        await using var provider = Services(new() { ["Detector:Lateness"] = "00:05:00", ["Detector:AcknowledgeOnReceipt"] = "true" });
+        var harness = provider.GetRequiredService<ITestHarness>();
+        await harness.Start();
+        var worker = provider.GetRequiredService<Pipeline.DetectionWorker>();
+        // The later half of a brute force arrives first.
+        var late = Enumerable.Range(3, 3).Select(i => SshFailed(T0.AddSeconds(i), "203.0.113.49")).ToArray();
+        var early = Enumerable.Range(0, 3).Select(i => SshFailed(T0.AddSeconds(i), "203.0.113.49")).ToArray();
+        await harness.Bus.Publish(new SecurityEventBatch { BatchId = "web-01:20", Host = "web-01", RoutingKey = "p00", Events = late });
+        await harness.Bus.Publish(new SecurityEventBatch { BatchId = "web-01:21", Host = "web-01", RoutingKey = "p00", Events = early });
+        // Both routed, and every partitioned batch handed to the worker: the stretch is complete.
+        for (var waited = 0; waited < 200; waited++)
+        {
+            var routed = harness.Consumed.Select<SecurityEventBatch>().Count();
+            if (routed == 2 && harness.Consumed.Select<KeyedEventBatch>().Count() == harness.Published.Select<KeyedEventBatch>().Count())
+                break;
+            await Task.Delay(50);
+        }
+        Assert.Equal(0, worker.EventsEvaluated);
+
+        await worker.ReleaseBufferedAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(0, worker.EventsLate);
+        var alert = harness.Published.Select<AlertRaised>().Select(x => x.Context.Message).First(a => a.RuleId == "ssh-brute-force" && a.Offender == "203.0.113.49");
+        Assert.Equal(T0, alert.WindowStart);
+        Assert.Equal(5, alert.Count);
     }
 }

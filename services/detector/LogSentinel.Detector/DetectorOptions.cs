@@ -54,5 +54,13 @@ public sealed class DetectorOptions
     [Range(1, 65535)]
     public int ConcurrentBatches { get; set; } = 4096;
 
+    /// <summary>
+    /// Acknowledge a partitioned batch as soon as the evaluation loop has it, not once it was evaluated. Only for a bus
+    /// that never redelivers (the single-process `logsentinel`, which instead tells the loop when a stretch of the
+    /// input is complete: <see cref="Pipeline.DetectionWorker.ReleaseBufferedAsync"/>). Off in the fleet: a crash
+    /// would lose what was acknowledged and not yet evaluated.
+    /// </summary>
+    public bool AcknowledgeOnReceipt { get; set; }
+
     public RabbitMqOptions RabbitMq { get; set; } = new();
 }

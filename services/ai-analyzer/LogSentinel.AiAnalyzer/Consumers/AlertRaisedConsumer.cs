@@ -21,5 +21,5 @@ public sealed class AlertRaisedConsumerDefinition : ConsumerDefinition<AlertRais
     }
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<AlertRaisedConsumer> consumerConfigurator, IRegistrationContext context)
-        => AnalyzerEndpoint.Configure(endpointConfigurator);
+        => AnalyzerEndpoint.Configure(endpointConfigurator, context);
 }

@@ -21,5 +21,5 @@ public sealed class EventBatchConsumerDefinition : ConsumerDefinition<EventBatch
     }
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<EventBatchConsumer> consumerConfigurator, IRegistrationContext context)
-        => AnalyzerEndpoint.Configure(endpointConfigurator);
+        => AnalyzerEndpoint.Configure(endpointConfigurator, context);
 }

@@ -20,12 +20,23 @@ public sealed partial class DetectionWorker : BackgroundService
     /// <summary>Segment ids remembered (as 64-bit hashes, 24 MB): about a minute of a 50k events/s stream.</summary>
     private const int RememberedSegments = 1_000_000;
 
-    private sealed class Pending(KeyedEventBatch batch, bool closeAll = false)
+    /// <summary>What a finite input asks of the loop besides batches, in the order it asks it.</summary>
+    private enum Control
+    {
+        None,
+
+        /// <summary>Evaluate everything buffered (<see cref="ReleaseBufferedAsync"/>).</summary>
+        Release,
+
+        /// <summary>Evaluate everything buffered and close every open alert (<see cref="CloseAllAsync"/>).</summary>
+        CloseAll,
+    }
+
+    private sealed class Pending(KeyedEventBatch batch, Control control = Control.None)
     {
         public readonly KeyedEventBatch Batch = batch;
 
-        /// <summary>Not a batch: the end of the input (<see cref="CloseAllAsync"/>).</summary>
-        public readonly bool CloseAll = closeAll;
+        public readonly Control Control = control;
 
         public int Remaining;
 
@@ -37,6 +48,9 @@ public sealed partial class DetectionWorker : BackgroundService
 
         public readonly TaskCompletionSource Done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
+
+    /// <summary>The shortest wait for buffered events to become due.</summary>
+    private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(5);
 
     private readonly Channel<Pending> _inbox = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly RuleSetProvider _rules;
@@ -50,6 +64,7 @@ public sealed partial class DetectionWorker : BackgroundService
     private readonly Queue<ulong> _seenOrder = new();
     private readonly Dictionary<ulong, Pending> _unfinished = [];
     private readonly TimeSpan _maxClockSkew;
+    private readonly bool _acknowledgeOnReceipt;
     private long _nextFutureWarningTicks;
 
     public DetectionWorker(RuleSetProvider rules, IAlertSink sink, DetectorMetrics metrics, TimeProvider time, IOptions<DetectorOptions> options, ILogger<DetectionWorker> logger)
@@ -61,6 +76,7 @@ public sealed partial class DetectionWorker : BackgroundService
         _logger = logger;
         _buffer = new ReorderBuffer<Pending>(options.Value.Lateness, options.Value.ReorderCapacity);
         _maxClockSkew = options.Value.MaxClockSkew;
+        _acknowledgeOnReceipt = options.Value.AcknowledgeOnReceipt;
         _engine = new DetectionEngine(rules.Current);
     }
 
@@ -91,8 +107,15 @@ public sealed partial class DetectionWorker : BackgroundService
 
     private long _evaluated;
 
-    /// <summary>Completes when the batch's events were evaluated and their alerts published.</summary>
-    public Task SubmitAsync(KeyedEventBatch batch, CancellationToken cancellation) => SubmitPending(new Pending(batch), cancellation);
+    /// <summary>
+    /// Completes when the batch's events were evaluated and their alerts published (with AcknowledgeOnReceipt: once
+    /// the loop has the batch).
+    /// </summary>
+    public Task SubmitAsync(KeyedEventBatch batch, CancellationToken cancellation)
+    {
+        var evaluated = SubmitPending(new Pending(batch), cancellation);
+        return _acknowledgeOnReceipt ? Task.CompletedTask : evaluated;
+    }
 
     private Task SubmitPending(Pending pending, CancellationToken cancellation)
     {
@@ -107,7 +130,14 @@ public sealed partial class DetectionWorker : BackgroundService
     /// The end of the input, for a run over a finite log (the single-process `scan`): every buffered event is
     /// evaluated and every open alert gets its final revision, as `rules test` does. Completes once those are published.
     /// </summary>
-    public Task CloseAllAsync(CancellationToken cancellation) => SubmitPending(new Pending(NoEvents, closeAll: true), cancellation);
+    public Task CloseAllAsync(CancellationToken cancellation) => SubmitPending(new Pending(NoEvents, Control.CloseAll), cancellation);
+
+    /// <summary>
+    /// For a run over a finite log that knows every batch of a stretch of it was submitted: those events are
+    /// evaluated now, in event-time order, whatever the lateness; batches submitted after this call wait for the
+    /// next. The order of evaluation then depends on the input alone, not on how fast the bus delivered.
+    /// </summary>
+    public Task ReleaseBufferedAsync(CancellationToken cancellation) => SubmitPending(new Pending(NoEvents, Control.Release), cancellation);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -125,10 +155,13 @@ public sealed partial class DetectionWorker : BackgroundService
                 var now = _time.GetUtcNow().UtcTicks;
                 while (_inbox.Reader.TryRead(out var pending))
                 {
-                    if (pending.CloseAll)
+                    if (pending.Control != Control.None)
+                    {
+                        // What came after it belongs to the next stretch.
                         closing.Add(pending);
-                    else
-                        Accept(pending, now, finished);
+                        break;
+                    }
+                    Accept(pending, now, finished);
                 }
                 _buffer.Release(now, released, all: closing.Count > 0);
                 foreach (var (e, pending) in released)
@@ -139,9 +172,10 @@ public sealed partial class DetectionWorker : BackgroundService
                 }
                 Interlocked.Add(ref _evaluated, released.Count);
                 released.Clear();
+                if (closing.Exists(c => c.Control == Control.CloseAll))
+                    _engine.CloseAll(alerts);
                 if (closing.Count > 0)
                 {
-                    _engine.CloseAll(alerts);
                     finished.AddRange(closing);
                     closing.Clear();
                 }
@@ -264,6 +298,10 @@ public sealed partial class DetectionWorker : BackgroundService
         var delay = TimeSpan.FromTicks(Math.Max(0, due.Value - _time.GetUtcNow().UtcTicks));
         if (delay <= TimeSpan.Zero)
             return;
+        // Under a steady stream the next event is always due within a fraction of a millisecond: waking for each
+        // one spun this loop (millions of wake-ups a minute). Released a few milliseconds late, they go in bulk.
+        if (delay < MinimumWait)
+            delay = MinimumWait;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         timeout.CancelAfter(delay);
         try

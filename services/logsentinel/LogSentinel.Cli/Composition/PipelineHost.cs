@@ -120,8 +120,12 @@ public static class PipelineHost
         };
         if (mode == Mode.Scan)
         {
-            // Events are read in time order, from one reader: a short wait puts the few swapped neighbours back in order.
-            defaults["Detector:Lateness"] = "00:00:00.100";
+            // The scan tells the detector when a stretch of the input is all there (ScanRun), so events are evaluated
+            // in the input's order whatever the bus's timing: the lateness never releases anything on its own, and a
+            // batch is acknowledged on receipt (nothing waits, so few consumers keep up).
+            defaults["Detector:Lateness"] = "00:05:00";
+            defaults["Detector:AcknowledgeOnReceipt"] = "true";
+            defaults["Detector:ConcurrentBatches"] = "8";
             // Windows close when the input ends (after every alert is in), not on the clock while it is read.
             defaults["AiAnalyzer:SaveState"] = "false";
             defaults["AiAnalyzer:AlertGrace"] = "00:10:00";

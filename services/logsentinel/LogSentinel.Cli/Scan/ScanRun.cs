@@ -32,8 +32,12 @@ public sealed record ScanResult(
 /// </summary>
 public static class ScanRun
 {
-    /// <summary>Collector batches published and not yet through both their consumers: bounds the events in memory.</summary>
-    public const int BatchesInFlight = 8;
+    /// <summary>
+    /// Collector batches in one stretch of the input (65,536 events): the detector evaluates a stretch once all of it
+    /// is routed and submitted, so the alerts never depend on how fast the bus delivered. Two stretches at most are
+    /// in memory: one being evaluated, one being read.
+    /// </summary>
+    public const int StretchBatches = 16;
 
     public static async Task<ScanResult> RunAsync(IConfigurationRoot configuration, IReadOnlyList<ScanSource> sources, LogFileEvents.Settings settings, ScanProgress progress, CancellationToken cancellation)
     {
@@ -52,10 +56,11 @@ public static class ScanRun
         {
             var flow = host.Services.GetRequiredService<MessageFlow>();
             var consumers = PipelineHost.Consumers(notifies);
-            await PublishAsync(host.Services.GetRequiredService<IBus>(), flow, consumers[typeof(SecurityEventBatch)], sources, settings, collector, progress, errors, cancellation).ConfigureAwait(false);
-            await flow.WaitAsync<SecurityEventBatch>(consumers[typeof(SecurityEventBatch)], cancellation).ConfigureAwait(false);
-            await flow.WaitAsync<KeyedEventBatch>(consumers[typeof(KeyedEventBatch)], cancellation).ConfigureAwait(false);
-            await host.Services.GetRequiredService<DetectionWorker>().CloseAllAsync(cancellation).ConfigureAwait(false);
+            var detector = host.Services.GetRequiredService<DetectionWorker>();
+            var stretches = new Stretches(flow, consumers, detector);
+            await PublishAsync(host.Services.GetRequiredService<IBus>(), stretches, sources, settings, collector, progress, errors, cancellation).ConfigureAwait(false);
+            await stretches.EndAsync(cancellation).ConfigureAwait(false);
+            await detector.CloseAllAsync(cancellation).ConfigureAwait(false);
             await flow.WaitAsync<AlertRaised>(consumers[typeof(AlertRaised)], cancellation).ConfigureAwait(false);
             await host.Services.GetRequiredService<AnalyzerWorker>().CloseAllAsync(cancellation).ConfigureAwait(false);
             await flow.WaitAsync<WindowAnalyzed>(consumers[typeof(WindowAnalyzed)], cancellation).ConfigureAwait(false);
@@ -70,7 +75,7 @@ public static class ScanRun
         }
     }
 
-    private static async Task PublishAsync(IBus bus, MessageFlow flow, int consumers, IReadOnlyList<ScanSource> sources, LogFileEvents.Settings settings,
+    private static async Task PublishAsync(IBus bus, Stretches stretches, IReadOnlyList<ScanSource> sources, LogFileEvents.Settings settings,
         CollectorOptions collector, ScanProgress progress, ConcurrentQueue<string> errors, CancellationToken cancellation)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
@@ -80,8 +85,6 @@ public static class ScanRun
             long batches = 0;
             foreach (var chunk in EventMerge.Merge([.. readers.Select(r => r.Chunks)], SourceReader.ChunkSize))
             {
-                while (flow.InFlight<SecurityEventBatch>(consumers) > BatchesInFlight * consumers)
-                    await Task.Delay(1, cancellation).ConfigureAwait(false);
                 await bus.Publish(new SecurityEventBatch
                 {
                     BatchId = $"scan-{batches++}",
@@ -89,6 +92,8 @@ public static class ScanRun
                     RoutingKey = "scan",
                     Events = chunk,
                 }, cancellation).ConfigureAwait(false);
+                if (batches % StretchBatches == 0)
+                    await stretches.CompleteAsync(cancellation).ConfigureAwait(false);
             }
         }
         finally
@@ -97,6 +102,31 @@ public static class ScanRun
             await stop.CancelAsync().ConfigureAwait(false);
             foreach (var reader in readers)
                 reader.Dispose();
+        }
+    }
+
+    /// <summary>Marks where each stretch of the input ends, for the detector.</summary>
+    private sealed class Stretches(MessageFlow flow, IReadOnlyDictionary<Type, int> consumers, DetectionWorker detector)
+    {
+        private Task _evaluating = Task.CompletedTask;
+
+        /// <summary>
+        /// Once everything published so far is routed and handed to the detector, it evaluates that much; the next
+        /// stretch is read meanwhile. Waits for the stretch before this one first, so memory holds two at most.
+        /// </summary>
+        public async Task CompleteAsync(CancellationToken cancellation)
+        {
+            await flow.WaitAsync<SecurityEventBatch>(consumers[typeof(SecurityEventBatch)], cancellation).ConfigureAwait(false);
+            await flow.WaitAsync<KeyedEventBatch>(consumers[typeof(KeyedEventBatch)], cancellation).ConfigureAwait(false);
+            await _evaluating.ConfigureAwait(false);
+            _evaluating = detector.ReleaseBufferedAsync(cancellation);
+        }
+
+        /// <summary>The last (partial) stretch, evaluated.</summary>
+        public async Task EndAsync(CancellationToken cancellation)
+        {
+            await CompleteAsync(cancellation).ConfigureAwait(false);
+            await _evaluating.ConfigureAwait(false);
         }
     }
 }
