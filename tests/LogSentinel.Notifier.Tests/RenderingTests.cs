@@ -84,4 +84,28 @@ public sealed class RenderingTests
         Assert.Contains("high | SSH brute force | 203.0.113.45 | CN | web-01, web-02 | 2 | 2026-02-24 10:00:00Z | 2026-02-24 10:05:00Z", digest.Text, StringComparison.Ordinal);
         Assert.True(digest.Text.IndexOf("Password spray", StringComparison.Ordinal) < digest.Text.IndexOf("SSH brute force", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Should_render_a_report_with_every_alert_the_riskiest_analyses_and_a_count_of_the_rest()
+    {
+        var alerts = new[] { Alert("x1", "critical", "<b>evil</b>") with { Country = "CN" }, Alert("x2", "medium", "198.51.100.9") with { Country = "BG" } };
+        var analyses = Enumerable.Range(0, 700).Select(i => Analysis("w" + i, "warning", risk: i % 10) with
+        {
+            Aggregate = Analysis().Aggregate with { TimeWindow = $"2026-02-24T{i / 60:00}:{i % 60:00}:00Z/+15m" },
+        }).ToList();
+        var scope = new ReportScope(["/var/log/auth.log"], 1000, 900, T0);
+
+        var html = Renderer.RenderReport(scope, alerts, analyses, analysed: 5000);
+
+        Assert.Contains("LogSentinel report: 2 alerts, 5000 windows analysed", html, StringComparison.Ordinal);
+        Assert.Contains($"background:{CountryColours.Watched};color:#ffffff;font-weight:bold\">CN</td>", html, StringComparison.Ordinal);
+        Assert.Contains($"background:{CountryColours.Home};color:#ffffff;font-weight:bold\">BG</td>", html, StringComparison.Ordinal);
+        Assert.Contains("&lt;b&gt;evil&lt;/b&gt;", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<b>evil", html, StringComparison.Ordinal);
+        // The critical alert before the medium one; 50 analyses in full (the riskiest: 9/10), then 500 lines.
+        Assert.True(html.IndexOf("&lt;b&gt;evil", StringComparison.Ordinal) < html.IndexOf("198.51.100.9", StringComparison.Ordinal));
+        Assert.Equal(NotificationRenderer.ReportedAnalyses, html.Split("<section").Length - 1);
+        Assert.DoesNotContain("risk 8/10</h2>", html.Split("<h3>4950 more windows</h3>")[0], StringComparison.Ordinal);
+        Assert.Contains("…and 4450 less risky windows, not listed.", html, StringComparison.Ordinal);
+    }
 }

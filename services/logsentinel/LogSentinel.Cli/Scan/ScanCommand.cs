@@ -142,7 +142,7 @@ public static class ScanCommand
             using (var stream = File.Create(alertsPath))
                 AlertsJson.Write(stream, run.Alerts);
             var scope = new ReportScope([.. sources.SelectMany(s => s.Journal ? ["journal"] : s.Files)], run.Lines, run.Events, DateTime.UtcNow);
-            File.WriteAllText(reportPath, renderer.RenderReport(scope, run.Alerts, run.Analyses));
+            File.WriteAllText(reportPath, renderer.RenderReport(scope, run.Alerts, run.Analyses, run.Analysed));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -17,6 +17,7 @@ namespace LogSentinel.Cli.Scan;
 public sealed record ScanResult(
     IReadOnlyList<AlertRaised> Alerts,
     IReadOnlyList<WindowAnalyzed> Analyses,
+    int Analysed,
     long Lines,
     long Events,
     IReadOnlyList<string> Errors,
@@ -33,11 +34,11 @@ public sealed record ScanResult(
 public static class ScanRun
 {
     /// <summary>
-    /// Collector batches in one stretch of the input (65,536 events): the detector evaluates a stretch once all of it
+    /// Collector batches in one stretch of the input (32,768 events): the detector evaluates a stretch once all of it
     /// is routed and submitted, so the alerts never depend on how fast the bus delivered. Two stretches at most are
     /// in memory: one being evaluated, one being read.
     /// </summary>
-    public const int StretchBatches = 16;
+    public const int StretchBatches = 8;
 
     public static async Task<ScanResult> RunAsync(IConfigurationRoot configuration, IReadOnlyList<ScanSource> sources, LogFileEvents.Settings settings, ScanProgress progress, CancellationToken cancellation)
     {
@@ -67,7 +68,7 @@ public static class ScanRun
             foreach (var fault in flow.Faults)
                 errors.Enqueue("pipeline: " + fault);
             var findings = host.Services.GetRequiredService<Findings>();
-            return new ScanResult(findings.Alerts, findings.Analyses, progress.Lines, progress.Events, [.. errors], notifies, clock.Elapsed);
+            return new ScanResult(findings.Alerts, findings.Analyses, findings.Analysed, progress.Lines, progress.Events, [.. errors], notifies, clock.Elapsed);
         }
         finally
         {

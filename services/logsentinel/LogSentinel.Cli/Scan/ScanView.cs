@@ -72,7 +72,7 @@ internal sealed class ScanView(bool json, bool quiet)
             return;
         }
         var console = Terminal;
-        console.MarkupLine($"[bold]{run.Lines:N0}[/] lines, [bold]{run.Events:N0}[/] security events, [bold]{run.Alerts.Count}[/] alerts, {run.Analyses.Count} windows analysed in {run.Elapsed.TotalSeconds:F2} s");
+        console.MarkupLine($"[bold]{run.Lines:N0}[/] lines, [bold]{run.Events:N0}[/] security events, [bold]{run.Alerts.Count}[/] alerts, {run.Analysed} windows analysed in {run.Elapsed.TotalSeconds:F2} s");
         if (run.Alerts.Count > 0)
         {
             var severities = new Table().Title("Alerts by severity").AddColumn("Severity").AddColumn(new TableColumn("Alerts").RightAligned());
@@ -123,7 +123,7 @@ internal sealed class ScanView(bool json, bool quiet)
             foreach (var severity in AlertSeverities.All)
                 w.WriteNumber(severity, run.Alerts.Count(a => a.Severity == severity));
             w.WriteEndObject();
-            w.WriteNumber("windows_analysed", run.Analyses.Count);
+            w.WriteNumber("windows_analysed", run.Analysed);
             w.WriteStartArray("top_offenders");
             foreach (var g in run.Alerts.GroupBy(a => a.Offender).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Take(Top))
             {

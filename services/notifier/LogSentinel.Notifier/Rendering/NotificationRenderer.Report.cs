@@ -9,16 +9,34 @@ public sealed record ReportScope(IReadOnlyList<string> Sources, long Lines, long
 
 public sealed partial class NotificationRenderer
 {
-    /// <summary>Analyses shown in full in a report; the rest are listed in one line each.</summary>
+    /// <summary>Analyses shown in full in a report.</summary>
     public const int ReportedAnalyses = 50;
+
+    /// <summary>Analyses listed after those, one line each; the rest are counted.</summary>
+    public const int ListedAnalyses = 500;
+
+    /// <summary>Riskiest first; then by window and host, so a report reads the same every time.</summary>
+    public static int RiskOrder(WindowAnalyzed? a, WindowAnalyzed? b)
+    {
+        if (ReferenceEquals(a, b))
+            return 0;
+        if (a is null || b is null)
+            return a is null ? 1 : -1;
+        var c = b.RiskScore.CompareTo(a.RiskScore);
+        if (c == 0)
+            c = string.CompareOrdinal(a.Aggregate.TimeWindow, b.Aggregate.TimeWindow);
+        return c != 0 ? c : string.CompareOrdinal(a.Host, b.Host);
+    }
 
     /// <summary>
     /// One HTML page for a run over logs (the single-process `scan`): every alert in a table with its coloured
-    /// country, then the riskiest window analyses as the emails show them, then one line for each other analysis.
+    /// country, then the riskiest window analyses as the emails show them, then one line for each of the next ones.
     /// </summary>
-    public string RenderReport(ReportScope scope, IReadOnlyList<AlertRaised> alerts, IReadOnlyList<WindowAnalyzed> analyses)
+    /// <param name="analyses">The riskiest analyses (at most ReportedAnalyses + ListedAnalyses are shown).</param>
+    /// <param name="analysed">How many windows were analysed in all.</param>
+    public string RenderReport(ReportScope scope, IReadOnlyList<AlertRaised> alerts, IReadOnlyList<WindowAnalyzed> analyses, int analysed)
     {
-        var title = $"LogSentinel report: {alerts.Count} alerts, {analyses.Count} windows analysed";
+        var title = $"LogSentinel report: {alerts.Count} alerts, {analysed} windows analysed";
         var html = new StringBuilder();
         var scratch = new StringBuilder();
         html.Append("<h1>").Append(Html.E(title)).Append("</h1>");
@@ -49,7 +67,7 @@ public sealed partial class NotificationRenderer
             html.Append("</table>");
         }
 
-        var ranked = analyses.OrderByDescending(a => a.RiskScore).ThenBy(a => a.Aggregate.TimeWindow, StringComparer.Ordinal).ThenBy(a => a.Host, StringComparer.Ordinal).ToList();
+        var ranked = analyses.Order(Comparer<WindowAnalyzed>.Create(RiskOrder)).Take(ReportedAnalyses + ListedAnalyses).ToList();
         html.Append("<h2>Window analyses</h2>");
         if (ranked.Count == 0)
             html.Append("<p>No window was notable enough to analyse.</p>");
@@ -61,7 +79,7 @@ public sealed partial class NotificationRenderer
         }
         if (ranked.Count > ReportedAnalyses)
         {
-            html.Append(Invariant, $"<h3>{ranked.Count - ReportedAnalyses} more windows</h3><table style=\"border-collapse:collapse\">");
+            html.Append(Invariant, $"<h3>{analysed - ReportedAnalyses} more windows</h3><table style=\"border-collapse:collapse\">");
             Html.HeaderRow(html, "Level", "Host", "Window", "Risk", "Summary");
             foreach (var a in ranked.Skip(ReportedAnalyses))
             {
@@ -74,6 +92,8 @@ public sealed partial class NotificationRenderer
                 html.Append("</tr>");
             }
             html.Append("</table>");
+            if (analysed > ranked.Count)
+                html.Append(Invariant, $"<p>…and {analysed - ranked.Count} less risky windows, not listed.</p>");
         }
         return Html.Document(title, html.ToString());
     }
