@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using LogSentinel.Detector.Offline;
@@ -22,20 +21,7 @@ public sealed class GeneratedLogTests(GeneratedLogTests.Scanned scanned) : IClas
 
         public Scanned()
         {
-            var generator = Path.Combine(Repository.Root, "..", "shared", "bench", "gen_authlog.py");
-            if (!File.Exists(generator))
-                throw new FileNotFoundException("the shared benchmark generator is needed next to the project (../shared/bench)", generator);
-            var log = Path.Combine(_dir.FullName, "auth.log");
-            var info = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var a in new[] { generator, "--lines", Lines.ToString(System.Globalization.CultureInfo.InvariantCulture), "--seed", "1", "--out", log })
-                info.ArgumentList.Add(a);
-            using (var process = Process.Start(info)!)
-            {
-                var err = process.StandardError.ReadToEndAsync();
-                process.StandardOutput.ReadToEnd();
-                process.WaitForExit();
-                Assert.True(process.ExitCode == 0, err.Result);
-            }
+            var log = AuthLogGenerator.Generate(_dir.FullName, Lines);
             Truth = JsonDocument.Parse(File.ReadAllText(log + ".truth.json"));
             var year = Truth.RootElement.GetProperty("year").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture);
             var (exit, stdout, stderr) = CommandLine.RunIn(_dir.FullName, new Dictionary<string, string?> { ["Collector__GeoIp__Database"] = GeoIpDatabase.Path },

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using LogSentinel.Contracts;
 using LogSentinel.Detector.Offline;
@@ -21,18 +20,7 @@ public sealed class GeneratorGroundTruthTests : IClassFixture<GeneratorGroundTru
 
         public Corpus()
         {
-            var generator = Path.Combine(Repository.Root, "..", "shared", "bench", "gen_authlog.py");
-            if (!File.Exists(generator))
-                throw new FileNotFoundException("the shared benchmark generator is needed next to the project (../shared/bench)", generator);
-            Log = Path.Combine(_dir.FullName, "auth.log");
-            var info = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var a in new[] { generator, "--lines", Lines.ToString(System.Globalization.CultureInfo.InvariantCulture), "--seed", "1", "--out", Log })
-                info.ArgumentList.Add(a);
-            using var process = Process.Start(info)!;
-            var err = process.StandardError.ReadToEndAsync();
-            process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            Assert.True(process.ExitCode == 0, err.Result);
+            Log = AuthLogGenerator.Generate(_dir.FullName, Lines);
             Truth = JsonDocument.Parse(File.ReadAllText(Log + ".truth.json"));
             var geoip = Path.Combine(Repository.Root, ".cache", "geoip", "geo-whois-asn-country.mmdb");
             Result = RulesTestRun.Run(RuleSetLoader.Load(Engine.DefaultRules), [Log], new LogFileEvents.Settings

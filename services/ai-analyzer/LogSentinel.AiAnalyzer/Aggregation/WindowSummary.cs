@@ -85,6 +85,14 @@ public static class WindowSummary
             if ((alert.Ip is not null && alert.Ip == group.Ip) || (alert.Username is not null && alert.Username == group.Username))
                 return alert.RuleId;
         }
-        return group.Actions.OrderByDescending(a => a.Value).ThenBy(a => a.Key, StringComparer.Ordinal).Select(a => a.Key).FirstOrDefault() ?? group.Status;
+        // The most frequent action, the first in ordinal order on a tie (a loop: this runs for every group of every window).
+        string? reason = null;
+        long most = 0;
+        foreach (var (action, count) in group.Actions)
+        {
+            if (count > most || (count == most && string.CompareOrdinal(action, reason) < 0))
+                (reason, most) = (action, count);
+        }
+        return reason ?? group.Status;
     }
 }

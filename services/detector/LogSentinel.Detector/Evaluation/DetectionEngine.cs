@@ -23,10 +23,6 @@ public sealed class DetectionEngine
     private long _nowTicks;
     private long _nextExpiryTicks;
 
-    // Parsing an address per event to test the allowlist costs more than all the rules; attackers repeat.
-    private readonly Dictionary<string, bool> _allowlisted = new(StringComparer.Ordinal);
-    private const int AllowlistCacheSize = 65_536;
-
     public RuleSet Rules { get; private set; } = RuleSet.Empty;
 
     public DetectionEngine(RuleSet rules) => Replace(rules);
@@ -59,7 +55,6 @@ public sealed class DetectionEngine
         _byDimension = _evaluators.GroupBy(e => e.Rule.GroupBy.Dimension)
             .ToDictionary(g => g.Key, g => Build(g.ToArray()), StringComparer.Ordinal);
         Rules = rules;
-        _allowlisted.Clear();
     }
 
     /// <summary>Every rule that may count the event (the offline and single-process path).</summary>
@@ -99,23 +94,12 @@ public sealed class DetectionEngine
         var byAction = index.ByAction.TryGetValue(e.Event.Action, out var candidates) ? candidates : [];
         if (byAction.Length == 0 && index.AnyAction.Length == 0)
             return;
-        if (IsAllowlisted(e))
+        if (Rules.IsAllowlisted(e))
             return;
         foreach (var evaluator in byAction)
             Offer(evaluator, e, output);
         foreach (var evaluator in index.AnyAction)
             Offer(evaluator, e, output);
-    }
-
-    private bool IsAllowlisted(SecurityEvent e)
-    {
-        if (Rules.Allowlist.Count == 0 || e.Source?.Ip is not { } ip)
-            return false;
-        if (_allowlisted.TryGetValue(ip, out var known))
-            return known;
-        if (_allowlisted.Count >= AllowlistCacheSize)
-            _allowlisted.Clear();
-        return _allowlisted[ip] = Rules.IsAllowlisted(e);
     }
 
     private static void Offer(RuleEvaluator evaluator, SecurityEvent e, List<AlertRaised> output)

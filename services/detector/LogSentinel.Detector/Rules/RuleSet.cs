@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using LogSentinel.Contracts;
 
 namespace LogSentinel.Detector.Rules;
@@ -31,7 +32,27 @@ public sealed class RuleSet
 
     public static RuleSet Empty { get; } = new([], [], []);
 
-    public bool IsAllowlisted(SecurityEvent e) => _allowlist.Length > 0 && EventMatcher.InAny(e, _allowlist);
+    // Parsing an address per event to test the allowlist costs more than all the rules; attackers repeat. One cache
+    // for the router (several consumers at once) and the engine.
+    private readonly ConcurrentDictionary<string, bool> _allowlisted = new(StringComparer.Ordinal);
+    private const int AllowlistCacheSize = 65_536;
+
+    public bool IsAllowlisted(SecurityEvent e)
+    {
+        if (_allowlist.Length == 0 || e.Source?.Ip is not { } ip)
+            return false;
+        if (_allowlisted.TryGetValue(ip, out var known))
+            return known;
+        // ConcurrentDictionary.Count takes every lock: the size is counted here instead.
+        if (Interlocked.Increment(ref _cached) > AllowlistCacheSize)
+        {
+            _allowlisted.Clear();
+            Interlocked.Exchange(ref _cached, 0);
+        }
+        return _allowlisted[ip] = EventMatcher.InAny(e, _allowlist);
+    }
+
+    private int _cached;
 
     /// <summary>Whether some rule of the dimension could count the event: only those are forwarded to its stream.</summary>
     public bool AnyRuleMayCount(SecurityEvent e, string dimension)
