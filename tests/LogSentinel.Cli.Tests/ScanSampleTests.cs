@@ -193,6 +193,22 @@ public sealed partial class ScanSampleTests : IDisposable
         var zone = CommandLine.RunIn(_dir.FullName, Settings(), "scan", "--timezone", "Mars/Olympus", Sample);
         Assert.Equal(2, zone.Exit);
         Assert.Contains("Mars/Olympus", zone.Err);
+
+        var folder = Scan(_dir.FullName);
+        Assert.Equal(2, folder.Exit);
+        Assert.Contains("is a folder", folder.Err);
+
+        // Settings the services refuse: one line saying which, no stack trace.
+        var config = Path.Combine(_dir.FullName, "logsentinel.yaml");
+        File.WriteAllText(config, "Notifier:\n  Smtp:\n    Host: mail.example.org\n    From: not-an-address\n");
+        var refused = Scan(Sample, "--config", config);
+        Assert.Equal(2, refused.Exit);
+        Assert.Contains("Smtp:From 'not-an-address' is not an email address", refused.Err);
+        Assert.DoesNotContain("   at ", refused.Err);
+        File.WriteAllText(config, "Collector:\n  Files: [a\n  bad: : :\n");
+        var broken = Scan(Sample, "--config", config);
+        Assert.Equal(2, broken.Exit);
+        Assert.Contains("logsentinel.yaml", broken.Err);
     }
 
     [Fact]

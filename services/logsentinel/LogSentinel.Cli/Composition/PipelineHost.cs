@@ -57,6 +57,8 @@ public static class PipelineHost
         builder.Logging.SetMinimumLevel(logLevel);
         builder.Logging.AddFilter("MassTransit", logLevel < LogLevel.Warning ? LogLevel.Warning : logLevel);
         builder.Logging.AddFilter("Microsoft.Hosting", logLevel < LogLevel.Warning ? LogLevel.Warning : logLevel);
+        // A host that fails to start (bad settings) is reported by the command in one line, not as a stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         var services = builder.Services;
         services.AddSingleton<MessageFlow>();
         services.AddDetector();

@@ -67,6 +67,8 @@ public static class ScanCommand
             var collector = configuration.GetSection(CollectorOptions.Section).Get<CollectorOptions>() ?? new CollectorOptions();
             collector.ApplyDefaults();
             var named = result.GetValue(files) ?? [];
+            if (named.FirstOrDefault(Directory.Exists) is { } folder)
+                return ScanView.Fail($"{folder} is a folder: name the log files in it (e.g. {Path.Combine(folder, "auth.log*")})");
             var missing = named.Where(f => !File.Exists(f)).ToList();
             if (missing.Count > 0)
                 return ScanView.Fail("no such file: " + string.Join(", ", missing));
