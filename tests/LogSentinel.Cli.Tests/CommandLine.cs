@@ -18,8 +18,10 @@ internal static class CommandLine
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "logsentinel.dll"));
         foreach (var a in args)
             info.ArgumentList.Add(a);
-        // The machine's own configuration and state must not leak into a test.
-        info.Environment["XDG_STATE_HOME"] = Path.Combine(Path.GetTempPath(), "logsentinel-tests-state");
+        // The machine's own settings and state must not leak into a test: no Section__Key variables, fresh state.
+        foreach (var key in info.Environment.Keys.Where(k => k.Contains("__", StringComparison.Ordinal)).ToList())
+            info.Environment.Remove(key);
+        info.Environment["XDG_STATE_HOME"] = Directory.CreateTempSubdirectory("logsentinel-tests-state-").FullName;
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
         {
             if (value is null)

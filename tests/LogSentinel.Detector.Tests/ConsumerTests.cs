@@ -121,13 +121,15 @@ public sealed class ConsumerTests
         await harness.Bus.Publish(new SecurityEventBatch { BatchId = "web-01:20", Host = "web-01", RoutingKey = "p00", Events = late });
         await harness.Bus.Publish(new SecurityEventBatch { BatchId = "web-01:21", Host = "web-01", RoutingKey = "p00", Events = early });
         // Both routed, and every partitioned batch handed to the worker: the stretch is complete.
-        for (var waited = 0; waited < 200; waited++)
+        var complete = false;
+        for (var waited = 0; waited < 200 && !complete; waited++)
         {
             var routed = harness.Consumed.Select<SecurityEventBatch>().Count();
-            if (routed == 2 && harness.Consumed.Select<KeyedEventBatch>().Count() == harness.Published.Select<KeyedEventBatch>().Count())
-                break;
-            await Task.Delay(50);
+            complete = routed == 2 && harness.Consumed.Select<KeyedEventBatch>().Count() == harness.Published.Select<KeyedEventBatch>().Count();
+            if (!complete)
+                await Task.Delay(50);
         }
+        Assert.True(complete, "the two batches were not routed and handed over within 10 s");
         Assert.Equal(0, worker.EventsEvaluated);
 
         await worker.ReleaseBufferedAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));

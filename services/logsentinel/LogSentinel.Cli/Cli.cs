@@ -32,6 +32,24 @@ public static class Cli
             await Console.Error.WriteLineAsync("Try 'logsentinel --help'.").ConfigureAwait(false);
             return Error;
         }
-        return await parse.InvokeAsync().ConfigureAwait(false);
+        try
+        {
+            // Anything unforeseen is an error of the run (2), never "alerts found" (1, System.CommandLine's default).
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync("logsentinel: interrupted; nothing was written").ConfigureAwait(false);
+            return Error;
+        }
+        catch (Exception e)
+        {
+            await Console.Error.WriteLineAsync("logsentinel: " + Describe(e)).ConfigureAwait(false);
+            return Error;
+        }
     }
+
+    /// <summary>An exception and what caused it, in one line (a configuration loader's own message hides the line and column).</summary>
+    public static string Describe(Exception e) =>
+        e.InnerException is { } inner && inner.Message != e.Message ? $"{e.Message} {inner.Message}" : e.Message;
 }

@@ -150,8 +150,10 @@ public sealed partial class AnalyzerWorker : BackgroundService
                     break;
                 case CloseAllWork closeAll:
                     dirty = true;
-                    var analyses = Close(_aggregator.CloseAll(), stoppingToken);
-                    Task.WhenAll(analyses).ContinueWith(t => closeAll.Published.TrySetResult(), TaskScheduler.Default);
+                    Close(_aggregator.CloseAll(), stoppingToken);
+                    // Every analysis still running counts, also those of windows closed earlier in the run.
+                    _analysing.RemoveAll(t => t.IsCompleted);
+                    Task.WhenAll(_analysing).ContinueWith(t => closeAll.Published.TrySetResult(), TaskScheduler.Default);
                     break;
             }
         }
@@ -217,10 +219,10 @@ public sealed partial class AnalyzerWorker : BackgroundService
     private static KeyValuePair<string, object?> Reason(Admission admission) =>
         new("reason", admission == Admission.Late ? "late" : "future");
 
-    /// <summary>Dispatches the notable windows among those closed; returns their analyses' publications.</summary>
-    private List<Task> Close(List<HostWindow> closed, CancellationToken stoppingToken)
+    /// <summary>Dispatches the notable windows among those closed.</summary>
+    private void Close(List<HostWindow> closed, CancellationToken stoppingToken)
     {
-        var analyses = new List<Task>();
+        _analysing.RemoveAll(t => t.IsCompleted);
         foreach (var window in closed)
         {
             if (!_analyzer.IsNotable(window))
@@ -229,10 +231,12 @@ public sealed partial class AnalyzerWorker : BackgroundService
                 continue;
             }
             _unpublished[WindowAnalyzer.AnalysisId(window)] = window;
-            analyses.Add(Dispatch(window, stoppingToken));
+            _analysing.Add(Dispatch(window, stoppingToken));
         }
-        return analyses;
     }
+
+    /// <summary>Analyses dispatched and not finished (owned by the loop): what the end of a finite input waits for.</summary>
+    private readonly List<Task> _analysing = [];
 
     /// <summary>Analyses the window once (the model is not asked again), then publishes until the bus takes it.</summary>
     private Task Dispatch(HostWindow window, CancellationToken stoppingToken) => Task.Run(async () =>
@@ -282,7 +286,7 @@ public sealed partial class AnalyzerWorker : BackgroundService
         foreach (var window in state.Unpublished)
         {
             _unpublished[WindowAnalyzer.AnalysisId(window)] = window;
-            _ = Dispatch(window, stoppingToken);
+            _analysing.Add(Dispatch(window, stoppingToken));
         }
         LogRestored(_logger, _aggregator.OpenWindows, state.Unpublished.Count, _store!.Path);
     }

@@ -27,16 +27,23 @@ public static class PipelineHost
         /// <summary>Finite logs: windows close at the end of the input, nothing is kept between runs but the notifier's sent-log.</summary>
         Scan,
 
-        /// <summary>The host's logs followed live, with the services' usual durability.</summary>
+        /// <summary>
+        /// The host's logs followed live. The collector's checkpoint moves once the in-memory bus has the events:
+        /// what is still queued at a stop or crash is not read again (the fleet's broker keeps it; one process cannot).
+        /// </summary>
         Watch,
     }
 
-    /// <summary>Configuration: built-in defaults, then the YAML file, then the environment (Section__Key), then <paramref name="overrides"/>.</summary>
+    /// <summary>
+    /// Configuration: built-in defaults, then the YAML file, then the environment (Section__Key), then what the mode
+    /// itself requires (not to be changed by a file shared with `watch`), then <paramref name="overrides"/>.
+    /// </summary>
     public static IConfigurationRoot Configuration(string? configPath, Mode mode, IReadOnlyDictionary<string, string?> overrides)
     {
         var builder = new ConfigurationBuilder().AddInMemoryCollection(Defaults(mode));
         builder.AddYamlFile(Path.GetFullPath(configPath ?? DefaultConfig), optional: configPath is null);
         builder.AddEnvironmentVariables();
+        builder.AddInMemoryCollection(Required(mode));
         builder.AddInMemoryCollection(overrides);
         return builder.Build();
     }
@@ -70,6 +77,8 @@ public static class PipelineHost
             services.AddCollector();
         services.AddMassTransit(bus =>
         {
+            // A security tool on a server does not call home.
+            bus.DisableUsageTelemetry();
             bus.AddDetectorConsumers();
             bus.AddAiAnalyzerConsumers();
             if (notifies)
@@ -101,8 +110,8 @@ public static class PipelineHost
     };
 
     /// <summary>
-    /// Where state lives: /var/lib/logsentinel for root (as the services), else ~/.local/state/logsentinel, so an
-    /// administrator's trial run and the systemd unit do not share a sent-log.
+    /// Where state lives: /var/lib/logsentinel for root (as the services), else ~/.local/state/logsentinel; a scan
+    /// keeps its own below it (scan/), apart from the `watch` service's.
     /// </summary>
     public static string StateRoot() =>
         Environment.IsPrivilegedProcess
@@ -111,8 +120,9 @@ public static class PipelineHost
 
     private static Dictionary<string, string?> Defaults(Mode mode)
     {
-        var state = StateRoot();
-        var defaults = new Dictionary<string, string?>
+        // A scan keeps its notifier sent-log apart from the `watch` service's: two processes must not share one file.
+        var state = mode == Mode.Scan ? Path.Combine(StateRoot(), "scan") : StateRoot();
+        return new Dictionary<string, string?>
         {
             ["Detector:Rules"] = Path.Combine(AppContext.BaseDirectory, "rules"),
             ["Detector:ReplicaId"] = "local",
@@ -120,19 +130,23 @@ public static class PipelineHost
             ["Collector:StateDirectory"] = Path.Combine(state, "collector"),
             ["AiAnalyzer:StateDirectory"] = Path.Combine(state, "ai-analyzer"),
         };
-        if (mode == Mode.Scan)
-        {
-            // The scan tells the detector when a stretch of the input is all there (ScanRun), so events are evaluated
-            // in the input's order whatever the bus's timing: the lateness never releases anything on its own, and a
-            // batch is acknowledged on receipt (nothing waits, so few consumers keep up).
-            defaults["Detector:Lateness"] = "00:05:00";
-            defaults["Detector:AcknowledgeOnReceipt"] = "true";
-            defaults["Detector:ConcurrentBatches"] = "8";
-            // Windows close when the input ends (after every alert is in), not on the clock while it is read.
-            defaults["AiAnalyzer:SaveState"] = "false";
-            defaults["AiAnalyzer:AlertGrace"] = "00:10:00";
-            defaults["AiAnalyzer:IdleClose"] = "01:00:00";
-        }
-        return defaults;
     }
+
+    private static Dictionary<string, string?> Required(Mode mode) => mode != Mode.Scan ? [] : new()
+    {
+        // The scan tells the detector when a stretch of the input is all there (ScanRun), so events are evaluated in
+        // the input's order whatever the bus's timing: the lateness never releases anything on its own, a batch is
+        // acknowledged on receipt (nothing waits, so few consumers keep up), and the buffer holds a whole stretch.
+        ["Detector:Lateness"] = "00:05:00",
+        ["Detector:AcknowledgeOnReceipt"] = "true",
+        ["Detector:ConcurrentBatches"] = "8",
+        ["Detector:ReorderCapacity"] = "10000000",
+        // Old logs are the point of a scan, and a wrong --year must not drop recent ones: the clock guards nothing here.
+        ["Detector:MaxClockSkew"] = "7.00:00:00",
+        ["AiAnalyzer:MaxClockSkew"] = "7.00:00:00",
+        // Windows close when the input ends (after every alert is in), not on the clock while it is read; nothing saved.
+        ["AiAnalyzer:SaveState"] = "false",
+        ["AiAnalyzer:AlertGrace"] = "00:10:00",
+        ["AiAnalyzer:IdleClose"] = "01:00:00",
+    };
 }

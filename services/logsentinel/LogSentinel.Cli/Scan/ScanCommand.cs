@@ -55,9 +55,9 @@ public static class ScanCommand
             {
                 configuration = PipelineHost.Configuration(result.GetValue(config), PipelineHost.Mode.Scan, overrides);
             }
-            catch (Exception e) when (e is IOException or InvalidDataException or FormatException)
+            catch (Exception e) when (e is IOException or InvalidDataException or FormatException or UnauthorizedAccessException or InvalidOperationException)
             {
-                return ScanView.Fail($"configuration: {e.Message}");
+                return ScanView.Fail($"configuration: {Cli.Describe(e)}");
             }
             if (Problem(configuration) is { } problem)
                 return ScanView.Fail(problem);
@@ -78,11 +78,13 @@ public static class ScanCommand
             var outDir = Path.GetFullPath(result.GetValue(output)!);
             try
             {
+                // Before reading a line: an hour-long scan must not end in "cannot write".
                 Directory.CreateDirectory(outDir);
+                File.Delete(File.Create(Path.Combine(outDir, $".logsentinel-{Environment.ProcessId}")).Name);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                return ScanView.Fail($"cannot create {outDir}: {e.Message}");
+                return ScanView.Fail($"cannot write to {outDir}: {e.Message}");
             }
             var settings = new LogFileEvents.Settings
             {
@@ -95,7 +97,8 @@ public static class ScanCommand
             ScanResult run;
             try
             {
-                run = await view.WithProgressAsync(progress, () => ScanRun.RunAsync(configuration, sources, settings, progress, cancellation)).ConfigureAwait(false);
+                var logLevel = result.GetValue(quiet) ? Microsoft.Extensions.Logging.LogLevel.Error : Microsoft.Extensions.Logging.LogLevel.Warning;
+                run = await view.WithProgressAsync(progress, () => ScanRun.RunAsync(configuration, sources, settings, progress, logLevel, cancellation)).ConfigureAwait(false);
             }
             catch (OptionsValidationException e)
             {

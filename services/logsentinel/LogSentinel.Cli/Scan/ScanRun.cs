@@ -10,6 +10,7 @@ using LogSentinel.Detector.Pipeline;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace LogSentinel.Cli.Scan;
@@ -40,17 +41,21 @@ public static class ScanRun
     /// </summary>
     public const int StretchBatches = 8;
 
-    public static async Task<ScanResult> RunAsync(IConfigurationRoot configuration, IReadOnlyList<ScanSource> sources, LogFileEvents.Settings settings, ScanProgress progress, CancellationToken cancellation)
+    /// <param name="cancellation">The command's (Ctrl+C); SIGTERM and SIGINT reach the host too and stop the run the same way.</param>
+    public static async Task<ScanResult> RunAsync(IConfigurationRoot configuration, IReadOnlyList<ScanSource> sources, LogFileEvents.Settings settings, ScanProgress progress, LogLevel logLevel, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
         var notifies = PipelineHost.Notifies(configuration);
         var collector = configuration.GetSection(CollectorOptions.Section).Get<CollectorOptions>() ?? new CollectorOptions();
         collector.ApplyDefaults();
-        using var host = PipelineHost.Build(configuration, PipelineHost.Mode.Scan, LogLevel.Warning, (services, bus) =>
+        using var host = PipelineHost.Build(configuration, PipelineHost.Mode.Scan, logLevel, (services, bus) =>
         {
             services.AddSingleton<Findings>();
             bus.AddConsumer<FindingsConsumer, FindingsConsumerDefinition>();
         });
+        // The host's console lifetime takes SIGINT/SIGTERM and only asks the host to stop: the run listens for that too.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellation, host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
+        cancellation = stopping.Token;
         await host.StartAsync(cancellation).ConfigureAwait(false);
         var errors = new ConcurrentQueue<string>();
         try
@@ -72,7 +77,8 @@ public static class ScanRun
         }
         finally
         {
-            await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await host.StopAsync(patience.Token).ConfigureAwait(false);
         }
     }
 

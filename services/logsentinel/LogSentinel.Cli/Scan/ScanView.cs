@@ -106,7 +106,7 @@ internal sealed class ScanView(bool json, bool quiet)
         foreach (var path in written)
             console.MarkupLine($"Wrote [link]{Markup.Escape(path)}[/]");
         if (run.Notified)
-            console.MarkupLine("Notifications went to the configured recipients (Notifier section).");
+            console.MarkupLine("The notifier sent what its policy says (Notifier section): alerts past the hourly limit wait for its next digest.");
     }
 
     private static void WriteJson(ScanResult run, IReadOnlyList<string> written, int exitCode)

@@ -33,9 +33,9 @@ public static class WatchCommand
                     bus.AddConsumer<AlertPrinter, AlertPrinterDefinition>();
                 });
             }
-            catch (Exception e) when (e is IOException or InvalidDataException or FormatException)
+            catch (Exception e) when (e is IOException or InvalidDataException or FormatException or UnauthorizedAccessException or InvalidOperationException)
             {
-                await Console.Error.WriteLineAsync("logsentinel watch: configuration: " + e.Message).ConfigureAwait(false);
+                await Console.Error.WriteLineAsync("logsentinel watch: configuration: " + Cli.Describe(e)).ConfigureAwait(false);
                 return Cli.Error;
             }
             using (host)
