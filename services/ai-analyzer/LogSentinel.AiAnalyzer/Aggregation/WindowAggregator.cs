@@ -105,7 +105,6 @@ public sealed class WindowAggregator(AiAnalyzerOptions options)
     /// <summary>Removes and returns the windows due to close at <paramref name="now"/> (wall clock, UTC), oldest first.</summary>
     public List<HostWindow> CloseDue(DateTime now)
     {
-        _last = null;
         var due = new List<HostWindow>();
         var busy = new HashSet<string>(StringComparer.Ordinal);
         foreach (var window in _open.Values)
@@ -120,15 +119,7 @@ public sealed class WindowAggregator(AiAnalyzerOptions options)
             else
                 busy.Add(window.Host);
         }
-        due.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : string.CompareOrdinal(a.Host, b.Host));
-        foreach (var window in due)
-        {
-            _open.Remove((window.Host, window.Start));
-            var clock = _hosts[window.Host];
-            // An older window closing after a newer one never reopens the span before it.
-            if (window.End > clock.ClosedUntil)
-                clock.ClosedUntil = window.End;
-        }
+        Close(due);
         foreach (var (host, clock) in _hosts.Where(h => !busy.Contains(h.Key) && now - h.Value.LastSeen > ForgetHostAfter).ToList())
             _hosts.Remove(host);
         return due;
@@ -137,16 +128,24 @@ public sealed class WindowAggregator(AiAnalyzerOptions options)
     /// <summary>Removes and returns every open window, oldest first: the end of a finite input.</summary>
     public List<HostWindow> CloseAll()
     {
+        var all = _open.Values.ToList();
+        Close(all);
+        return all;
+    }
+
+    /// <summary>Puts the windows in closing order (oldest first, then host) and removes them; their hosts' spans stay closed.</summary>
+    private void Close(List<HostWindow> windows)
+    {
         _last = null;
-        var all = _open.Values.OrderBy(w => w.Start).ThenBy(w => w.Host, StringComparer.Ordinal).ToList();
-        _open.Clear();
-        foreach (var window in all)
+        windows.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : string.CompareOrdinal(a.Host, b.Host));
+        foreach (var window in windows)
         {
+            _open.Remove((window.Host, window.Start));
             var clock = _hosts[window.Host];
+            // An older window closing after a newer one never reopens the span before it.
             if (window.End > clock.ClosedUntil)
                 clock.ClosedUntil = window.End;
         }
-        return all;
     }
 
     /// <summary>What a restart needs: the open windows and where each host's closed windows end.</summary>

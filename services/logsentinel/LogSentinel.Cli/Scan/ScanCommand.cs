@@ -98,7 +98,7 @@ public static class ScanCommand
             try
             {
                 var logLevel = result.GetValue(quiet) ? Microsoft.Extensions.Logging.LogLevel.Error : Microsoft.Extensions.Logging.LogLevel.Warning;
-                run = await view.WithProgressAsync(progress, () => ScanRun.RunAsync(configuration, sources, settings, progress, logLevel, cancellation)).ConfigureAwait(false);
+                run = await view.WithProgressAsync(progress, () => ScanRun.RunAsync(configuration, sources, settings, collector.Journal, progress, logLevel, cancellation)).ConfigureAwait(false);
             }
             catch (OptionsValidationException e)
             {
@@ -108,7 +108,7 @@ public static class ScanCommand
             {
                 return ScanView.Fail(e.Message);
             }
-            var written = Write(outDir, run, sources, configuration, view);
+            var written = Write(outDir, run, sources, notifier);
             if (written is null)
                 return Cli.Error;
             var threshold = AlertSeverities.Rank(result.GetValue(failOn)!);
@@ -136,9 +136,8 @@ public static class ScanCommand
         return null;
     }
 
-    private static string[]? Write(string outDir, ScanResult run, IReadOnlyList<ScanSource> sources, IConfiguration configuration, ScanView view)
+    private static string[]? Write(string outDir, ScanResult run, IReadOnlyList<ScanSource> sources, NotifierOptions notifier)
     {
-        var notifier = configuration.GetSection(NotifierOptions.Section).Get<NotifierOptions>() ?? new NotifierOptions();
         var renderer = new NotificationRenderer(notifier.HomeCountry, notifier.WatchList);
         var alertsPath = Path.Combine(outDir, "alerts.json");
         var reportPath = Path.Combine(outDir, "report.html");

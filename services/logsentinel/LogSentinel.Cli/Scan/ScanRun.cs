@@ -42,12 +42,11 @@ public static class ScanRun
     public const int StretchBatches = 8;
 
     /// <param name="cancellation">The command's (Ctrl+C); SIGTERM and SIGINT reach the host too and stop the run the same way.</param>
-    public static async Task<ScanResult> RunAsync(IConfigurationRoot configuration, IReadOnlyList<ScanSource> sources, LogFileEvents.Settings settings, ScanProgress progress, LogLevel logLevel, CancellationToken cancellation)
+    /// <param name="journal">How the journal is read, when a source is the journal (the command's bound Collector section).</param>
+    public static async Task<ScanResult> RunAsync(IConfigurationRoot configuration, IReadOnlyList<ScanSource> sources, LogFileEvents.Settings settings, JournalOptions journal, ScanProgress progress, LogLevel logLevel, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
         var notifies = PipelineHost.Notifies(configuration);
-        var collector = configuration.GetSection(CollectorOptions.Section).Get<CollectorOptions>() ?? new CollectorOptions();
-        collector.ApplyDefaults();
         using var host = PipelineHost.Build(configuration, PipelineHost.Mode.Scan, logLevel, (services, bus) =>
         {
             services.AddSingleton<Findings>();
@@ -64,7 +63,7 @@ public static class ScanRun
             var consumers = PipelineHost.Consumers(notifies);
             var detector = host.Services.GetRequiredService<DetectionWorker>();
             var stretches = new Stretches(flow, consumers, detector);
-            await PublishAsync(host.Services.GetRequiredService<IBus>(), stretches, sources, settings, collector, progress, errors, cancellation).ConfigureAwait(false);
+            await PublishAsync(host.Services.GetRequiredService<IBus>(), stretches, sources, settings, journal, progress, errors, cancellation).ConfigureAwait(false);
             await stretches.EndAsync(cancellation).ConfigureAwait(false);
             await detector.CloseAllAsync(cancellation).ConfigureAwait(false);
             await flow.WaitAsync<AlertRaised>(consumers[typeof(AlertRaised)], cancellation).ConfigureAwait(false);
@@ -83,10 +82,10 @@ public static class ScanRun
     }
 
     private static async Task PublishAsync(IBus bus, Stretches stretches, IReadOnlyList<ScanSource> sources, LogFileEvents.Settings settings,
-        CollectorOptions collector, ScanProgress progress, ConcurrentQueue<string> errors, CancellationToken cancellation)
+        JournalOptions journal, ScanProgress progress, ConcurrentQueue<string> errors, CancellationToken cancellation)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        var readers = sources.Select(s => new SourceReader(s, settings, collector.Journal, progress, errors, stop.Token)).ToList();
+        var readers = sources.Select(s => new SourceReader(s, settings, journal, progress, errors, stop.Token)).ToList();
         try
         {
             long batches = 0;
