@@ -70,6 +70,15 @@ public sealed record EventFields
     [JsonPropertyName("dataset")]
     public required string Dataset { get; init; }
 
+    /// <summary>
+    /// True on the one event that stands for an authentication attempt (failed or successful); false on lines that
+    /// restate or accompany an attempt already counted (PAM's line for sshd's, the close of a connection whose
+    /// passwords were counted, a key the agent offered before the right one). Rules, window aggregates and the
+    /// failed-login table count attempts, not lines (docs/events.md, "Counting"). Written only when true.
+    /// </summary>
+    [JsonPropertyName("attempt")]
+    public bool Attempt { get; init; }
+
     /// <summary>Short, size-capped reason given by the log (a reject text, a disconnect reason).</summary>
     [JsonPropertyName("reason")]
     public string? Reason { get; init; }

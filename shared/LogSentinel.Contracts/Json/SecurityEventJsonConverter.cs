@@ -72,6 +72,7 @@ public sealed class SecurityEventJsonConverter : JsonConverter<SecurityEvent>
             return null;
         string? id = null, kind = null, action = null, outcome = null, dataset = null, reason = null, original = null;
         IReadOnlyList<string>? category = null, type = null;
+        var attempt = false;
         while (NextProperty(ref reader))
         {
             if (reader.ValueTextEquals("id"u8))
@@ -88,6 +89,8 @@ public sealed class SecurityEventJsonConverter : JsonConverter<SecurityEvent>
                 type = StringArray(ref reader, "event.type");
             else if (reader.ValueTextEquals("dataset"u8))
                 dataset = RepeatedString(ref reader, "event.dataset");
+            else if (reader.ValueTextEquals("attempt"u8))
+                attempt = Boolean(ref reader, "event.attempt");
             else if (reader.ValueTextEquals("reason"u8))
                 reason = UniqueString(ref reader, "event.reason");
             else if (reader.ValueTextEquals("original"u8))
@@ -103,6 +106,7 @@ public sealed class SecurityEventJsonConverter : JsonConverter<SecurityEvent>
             Category = category ?? throw Missing("event.category"),
             Type = type,
             Dataset = dataset ?? throw Missing("event.dataset"),
+            Attempt = attempt,
             Reason = reason,
             Original = original,
             Kind = kind ?? EventFields.DefaultKind,
@@ -285,6 +289,17 @@ public sealed class SecurityEventJsonConverter : JsonConverter<SecurityEvent>
         return reader.GetString();
     }
 
+    private static bool Boolean(ref Utf8JsonReader reader, string path)
+    {
+        reader.Read();
+        return reader.TokenType switch
+        {
+            JsonTokenType.True => true,
+            JsonTokenType.False or JsonTokenType.Null => false,
+            _ => throw new JsonException($"{path} is not true or false"),
+        };
+    }
+
     private static int? Int32(ref Utf8JsonReader reader, string path)
     {
         reader.Read();
@@ -331,6 +346,8 @@ public sealed class SecurityEventJsonConverter : JsonConverter<SecurityEvent>
         Array(writer, "category"u8, e.Category);
         Array(writer, "type"u8, e.Type);
         writer.WriteString("dataset"u8, e.Dataset);
+        if (e.Attempt)
+            writer.WriteBoolean("attempt"u8, true);
         Optional(writer, "reason"u8, e.Reason);
         Optional(writer, "original"u8, e.Original);
         writer.WriteEndObject();
