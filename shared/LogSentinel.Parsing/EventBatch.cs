@@ -43,7 +43,7 @@ public sealed class EventBatch
         {
             ref var e = ref _entries[i];
             var text = e.TextLength < 0 ? default : _arena.AsSpan(e.TextStart, e.TextLength);
-            _factory!.WriteJson(ref w, hashes.Complete(e.Facts, text, e.TextStart), e.Draft, text, e.Index);
+            _factory!.WriteJson(ref w, hashes.Complete(e.Facts, text, e.TextStart), e.Draft, text, e.Index, e.Attempt);
             w.Byte((byte)'\n');
             e = default;
         }
@@ -83,13 +83,14 @@ public sealed class EventBatch
         _lastLineFactory = null;
     }
 
-    internal void Add(EventFactory factory, in LineFacts facts, in EventDraft draft, ReadOnlySpan<byte> text, int index)
+    internal void Add(EventFactory factory, in LineFacts facts, in EventDraft draft, ReadOnlySpan<byte> text, int index, bool attempt)
     {
         _factory = factory;
         ref var e = ref _entries[Count++];
         e.Facts = facts;
         e.Draft = draft;
         e.Index = index;
+        e.Attempt = attempt;
         if (text.IsEmpty)
         {
             e.TextStart = 0;
@@ -117,6 +118,7 @@ public sealed class EventBatch
         public LineFacts Facts;
         public EventDraft Draft;
         public int Index;
+        public bool Attempt;
         public int TextStart;
         public int TextLength;
     }

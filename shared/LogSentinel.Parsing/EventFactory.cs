@@ -41,7 +41,7 @@ internal sealed class EventFactory
         _pathJson = JsonText.Quote(filePath);
     }
 
-    public SecurityEvent Build(in LineFacts line, in EventDraft d, ReadOnlySpan<byte> text, int index)
+    public SecurityEvent Build(in LineFacts line, in EventDraft d, ReadOnlySpan<byte> text, int index, bool attempt)
     {
         var info = EventActions.Catalogue[d.Action];
         var address = Text(d.Address, text, FieldLimits.Address);
@@ -60,6 +60,7 @@ internal sealed class EventFactory
                 Category = info.Category,
                 Type = info.Type,
                 Dataset = info.Dataset,
+                Attempt = attempt,
                 Reason = Text(d.Reason, text, FieldLimits.Reason),
                 Original = line.Original,
             },
@@ -78,7 +79,7 @@ internal sealed class EventFactory
     /// making it: the `parse` command prints hundreds of thousands of events a second in bounded memory.
     /// Every presence rule and cap here mirrors <see cref="Build"/>; a test holds the two together.
     /// </summary>
-    internal void WriteJson(ref JsonText w, in LineFacts line, in EventDraft d, ReadOnlySpan<byte> text, int index)
+    internal void WriteJson(ref JsonText w, in LineFacts line, in EventDraft d, ReadOnlySpan<byte> text, int index, bool attempt)
     {
         w.Raw("{\"@timestamp\":"u8);
         w.Timestamp(line.Time, ref _day);
@@ -88,6 +89,8 @@ internal sealed class EventFactory
         w.Hex((ulong)index, 4);
         w.Hex(line.LineHash, 8);
         w.Raw(Classification(d.Action, d.Outcome));
+        if (attempt)
+            w.Raw(",\"attempt\":true"u8);
         Optional(ref w, ",\"reason\":"u8, d.Reason, text, FieldLimits.Reason);
         if (line.Original is not null)
         {

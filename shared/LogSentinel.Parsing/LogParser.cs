@@ -26,6 +26,7 @@ public sealed class LogParser
     private readonly EventFactory _factory;
     private readonly Utf8StringCache _strings = new();
     private readonly SshSessions _ssh = new();
+    private readonly AttemptLedger _attempts = new();
     private readonly ParseContext _context;
     private readonly List<PendingEvent> _evicted = new();
     private readonly RecentString _hosts;
@@ -236,6 +237,9 @@ public sealed class LogParser
     private void Complete(in MessageInput input, LineFacts facts, int repeated, ReadOnlySpan<byte> line)
     {
         var drafts = _context.Drafts;
+        // The line's own drafts are decided before drafts of earlier lines that waited for an address join them.
+        for (var i = 0; i < drafts.Count; i++)
+            Decide(ref drafts[i], input, facts, repeated);
         if (input.Pid >= 0)
         {
             if (_context.ConnectionStarts)
@@ -274,19 +278,58 @@ public sealed class LogParser
                     if (facts.LineHash == 0)
                         facts = facts with { LineHash = EventIds.LineHash(line) };
                     var pending = new PendingEvent { Draft = EventFactory.Detach(d, input.Text, _strings), Facts = facts, Index = index };
-                    index += Math.Clamp(d.Count * repeated, 1, _options.MaxEventsPerLine);
+                    index += d.Count;
                     if (input.Pid < 0 || !_ssh.Defer(input.Host, input.Pid, pending, _evicted))
                         _evicted.Add(pending);
                     continue;
                 }
             }
-            var times = Math.Clamp(d.Count * repeated, 1, _options.MaxEventsPerLine);
-            for (var k = 0; k < times && index < _options.MaxEventsPerLine; k++)
-                Emit(facts, d, input.Text, index++);
+            for (var k = 0; k < d.Count && index < _options.MaxEventsPerLine; k++)
+                Emit(facts, d, input.Text, index++, k < d.Attempts);
         }
         if (_evicted.Count > 0)
             ReportEvicted();
     }
+
+    /// <summary>
+    /// Folds the line's repetitions into the draft's count and decides how many of its events are attempts, in the
+    /// conversation the line belongs to: its process (an sshd connection, a sudo run), or for mail its client address.
+    /// </summary>
+    private void Decide(ref EventDraft d, in MessageInput input, in LineFacts facts, int repeated)
+    {
+        if (d.Decided)
+            return;
+        d.Decided = true;
+        d.Count = Math.Clamp(d.Count * repeated, 1, _options.MaxEventsPerLine);
+        if (d.Attempt is AttemptKind.None or AttemptKind.Success)
+        {
+            d.Attempts = d.Attempt == AttemptKind.Success ? d.Count : 0;
+            return;
+        }
+        if (d.Attempt is AttemptKind.MailFront or AttemptKind.MailBack)
+        {
+            var address = d.Address.Value ?? (d.Address.IsEmpty ? null : _strings.Get(Cap(d.Address.Slice(input.Text), FieldLimits.Address)));
+            d.Attempts = address is null ? d.Count : _attempts.Offer(input.Host, MailConversation, address, d.Attempt, d.Count, facts.Time);
+            return;
+        }
+        if (input.Pid >= 0)
+        {
+            d.Attempts = _attempts.Offer(input.Host, input.Pid, null, d.Attempt, d.Count, facts.Time);
+            return;
+        }
+        // No pid (sudo writes none to syslog): the program and the account make the conversation.
+        var user = d.User.Value ?? (d.User.IsEmpty ? null : _strings.Get(Cap(d.User.Slice(input.Text), FieldLimits.UserName)));
+        if (user is not null)
+        {
+            d.Attempts = _attempts.Offer(input.Host, -1, facts.Program + "\u001f" + user, d.Attempt, d.Count, facts.Time);
+            return;
+        }
+        // A line with nothing to join it to stands alone: it counts when it proves an attempt by itself.
+        d.Attempts = d.Attempt is AttemptKind.End or AttemptKind.Key or AttemptKind.Restated or AttemptKind.RefusalEcho ? 0 : d.Count;
+    }
+
+    /// <summary>The pid of the ledger's mail conversations, which are keyed by client address instead.</summary>
+    private const int MailConversation = -2;
 
     private void ReportEvicted()
     {
@@ -296,23 +339,23 @@ public sealed class LogParser
             for (var k = 0; k < times; k++)
             {
                 Stats.WithoutAddress++;
-                Emit(p.Facts, p.Draft, default, p.Index + k);
+                Emit(p.Facts, p.Draft, default, p.Index + k, k < p.Draft.Attempts);
             }
         }
         _evicted.Clear();
     }
 
-    private void Emit(in LineFacts facts, in EventDraft draft, ReadOnlySpan<byte> text, int index)
+    private void Emit(in LineFacts facts, in EventDraft draft, ReadOnlySpan<byte> text, int index, bool attempt)
     {
         Stats.Events++;
         if (_onEvent is not null)
         {
-            _onEvent(_factory.Build(facts.LineHash == 0 ? facts with { LineHash = EventIds.LineHash(text) } : facts, draft, text, index));
+            _onEvent(_factory.Build(facts.LineHash == 0 ? facts with { LineHash = EventIds.LineHash(text) } : facts, draft, text, index, attempt));
             return;
         }
         if (_batch!.IsFull)
             _batch = _onBatchFull!(_batch);
-        _batch.Add(_factory, facts, draft, text, index);
+        _batch.Add(_factory, facts, draft, text, index, attempt);
     }
 
     private static ReadOnlySpan<byte> Cap(ReadOnlySpan<byte> s, int limit) => s.Length <= limit ? s : s[..limit];

@@ -138,6 +138,8 @@ internal static class DovecotMessages
             return false;
         }
         ref var d = ref ctx.Drafts.Add(action, outcome);
+        d.Attempt = outcome == EventOutcomes.Success ? AttemptKind.Success
+            : action == EventActions.MailPreauthDisconnect ? AttemptKind.None : AttemptKind.MailFront;
         d.Address = input.Ref(rip);
         d.Count = Math.Max(count, 1);
         d.Protocol = Protocol(process);
@@ -173,6 +175,7 @@ internal static class DovecotMessages
         if (reason is null)
             return false;
         ref var d = ref ctx.Drafts.Add(EventActions.MailAuthFailed, EventOutcomes.Failure);
+        d.Attempt = AttemptKind.MailBack;
         d.Address = input.Ref(address);
         d.Reason = TextRef.FromString(reason);
         if (!user.IsEmpty)

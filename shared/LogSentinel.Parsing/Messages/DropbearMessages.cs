@@ -27,15 +27,16 @@ internal static class DropbearMessages
             }
         }
         string action, outcome = EventOutcomes.Failure;
+        AttemptKind attempt;
         if (StartsWithIgnoreCase(m, "bad password attempt for "u8))
-            action = EventActions.SshLoginFailed;
+            (action, attempt) = (EventActions.SshLoginFailed, AttemptKind.Guess);
         else if (StartsWithIgnoreCase(m, "login attempt for nonexistent user"u8))
-            action = EventActions.SshInvalidUser;
+            (action, attempt) = (EventActions.SshInvalidUser, AttemptKind.Refusal);
         else if (m.StartsWith("Exit before auth"u8) && m.IndexOf("Max auth tries reached"u8) >= 0)
-            action = EventActions.SshTooManyAuthFailures;
+            (action, attempt) = (EventActions.SshTooManyAuthFailures, AttemptKind.EndNamed);
         else if (m.IndexOf(" auth succeeded for '"u8) is > 0 and < 16)
         {
-            action = EventActions.SshLoginSucceeded;
+            (action, attempt) = (EventActions.SshLoginSucceeded, AttemptKind.Success);
             outcome = EventOutcomes.Success;
         }
         else
@@ -56,6 +57,7 @@ internal static class DropbearMessages
         if (!Addresses.IsAddress(tail))
             return false;
         ref var d = ref ctx.Drafts.Add(action, outcome);
+        d.Attempt = attempt;
         d.Address = input.Ref(tail);
         d.Port = port;
         d.Protocol = Ssh;

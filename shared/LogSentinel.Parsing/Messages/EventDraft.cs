@@ -19,6 +19,12 @@ internal struct EventDraft
     public int Count;
     /// <summary>sshd left the address out: take it from the connection's other lines.</summary>
     public bool NeedsConnectionAddress;
+    /// <summary>What the line says about authentication attempts; the <see cref="AttemptLedger"/> decides what counts.</summary>
+    public AttemptKind Attempt;
+    /// <summary>How many of the line's <see cref="Count"/> events are attempts (the first ones), once decided.</summary>
+    public int Attempts;
+    /// <summary>Decided on an earlier line: <see cref="Count"/> already includes the line's repetitions and <see cref="Attempts"/> is final.</summary>
+    public bool Decided;
 
     public static EventDraft Create(string action, string outcome) => new()
     {

@@ -22,6 +22,7 @@ internal static class LoginMessages
         var close = tail.LastIndexOf((byte)'\'');
         var user = close < 0 ? tail : tail[..close];
         ref var d = ref ctx.Drafts.Add(EventActions.LoginFailed, EventOutcomes.Failure);
+        d.Attempt = AttemptKind.Guess;
         if (!user.IsEmpty && !user.SequenceEqual("UNKNOWN"u8))
             d.User = input.Ref(user);
         if (close >= 0 && tail[(close + 1)..].StartsWith(", "u8))

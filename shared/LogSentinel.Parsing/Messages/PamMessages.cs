@@ -14,6 +14,7 @@ internal static class PamMessages
     {
         var m = input.Message;
         var count = 1;
+        ReadOnlySpan<byte> service = default;
         if (m.StartsWith("pam_"u8))
         {
             // pam_MODULE(SERVICE:TYPE): or pam_MODULE: -- only the auth type reports failures.
@@ -23,6 +24,9 @@ internal static class PamMessages
             var head = m[..colon];
             if (head.Contains((byte)'(') && !head.EndsWith(":auth)"u8) && !head.EndsWith("(auth)"u8))
                 return false;
+            var open = head.IndexOf((byte)'(');
+            if (open > 0 && head.EndsWith(":auth)"u8))
+                service = head[(open + 1)..^6];
             m = m[(colon + 2)..];
         }
         else if (m.StartsWith("(pam_"u8))
@@ -45,14 +49,16 @@ internal static class PamMessages
         }
         if (!m.StartsWith("authentication failure;"u8) && !m.StartsWith("PAM "u8))
             return false;
-        return AddFailure(input, ctx, m, count);
+        return AddFailure(input, ctx, m, count, LogsItsOwnAttempts(service.IsEmpty ? Program(input.Tag) : service)
+            ? AttemptKind.Restated : AttemptKind.PamModule);
     }
 
-    private static bool AddFailure(in MessageInput input, ParseContext ctx, ReadOnlySpan<byte> m, int count)
+    private static bool AddFailure(in MessageInput input, ParseContext ctx, ReadOnlySpan<byte> m, int count, AttemptKind attempt)
     {
         Bytes.TrimPreauth(ref m);
         FindRemote(m, out var rhost, out var user, out var ruser);
         ref var d = ref ctx.Drafts.Add(EventActions.PamAuthFailed, EventOutcomes.Failure);
+        d.Attempt = attempt;
         d.Count = Math.Max(count, 1);
         if (!rhost.IsEmpty)
             d.Address = input.Ref(rhost);
@@ -60,6 +66,25 @@ internal static class PamMessages
         if (!who.IsEmpty)
             d.User = input.Ref(who);
         return true;
+    }
+
+    /// <summary>
+    /// Services whose program logs every attempt itself, so that PAM's line is a second account of it: sshd (its
+    /// "Failed password" lines, in the same log), dovecot and the mail services (their own lines go to mail.log,
+    /// where no parser of auth.log can pair them), polkit (polkitd reports the outcome). Other programs' PAM lines
+    /// count, once per attempt together with the program's own ("N incorrect password attempts").
+    /// </summary>
+    internal static bool LogsItsOwnAttempts(ReadOnlySpan<byte> service) =>
+        service.StartsWith("sshd"u8) || service.StartsWith("dovecot"u8) || service.SequenceEqual("imap"u8)
+        || service.SequenceEqual("pop3"u8) || service.SequenceEqual("smtp"u8) || service.SequenceEqual("submission"u8)
+        || service.SequenceEqual("sieve"u8) || service.SequenceEqual("managesieve"u8) || service.StartsWith("polkit"u8)
+        || service.SequenceEqual("auth"u8); // dovecot's auth process, when PAM's line carries no service
+
+    /// <summary>The program of a syslog tag ("sshd[123]" → "sshd").</summary>
+    private static ReadOnlySpan<byte> Program(ReadOnlySpan<byte> tag)
+    {
+        var open = tag.IndexOfAny((byte)'[', (byte)'(');
+        return open > 0 ? tag[..open] : tag;
     }
 
     /// <summary>

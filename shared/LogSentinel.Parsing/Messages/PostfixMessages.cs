@@ -73,6 +73,7 @@ internal static class PostfixMessages
             if (rest[(failed + 22)..].IndexOf("Connection lost to authentication server"u8) >= 0)
                 return false;
             ref var d = ref ctx.Drafts.Add(EventActions.SmtpSaslAuthFailed, EventOutcomes.Failure);
+            d.Attempt = AttemptKind.MailFront;
             d.Address = input.Ref(address);
             d.Port = port;
             d.Protocol = Smtp;
@@ -156,6 +157,7 @@ internal static class PostfixMessages
         if (userAt < 0 || !TryClient(m, out var address, out var port, out _))
             return false;
         ref var d = ref ctx.Drafts.Add(EventActions.SmtpSaslAuthSucceeded, EventOutcomes.Success);
+        d.Attempt = AttemptKind.Success;
         d.Address = input.Ref(address);
         d.Port = port;
         d.Protocol = Smtp;

@@ -65,7 +65,7 @@ internal static class SshdMessages
                 break;
             case (byte)'R':
                 if (m.StartsWith("ROOT LOGIN REFUSED FROM "u8))
-                    return AddressEvent(input, ctx, m[24..], EventActions.SshRootLoginRefused, user: "root");
+                    return AddressEvent(input, ctx, m[24..], EventActions.SshRootLoginRefused, user: "root", attempt: AttemptKind.Refusal);
                 if (m.StartsWith("Received disconnect from "u8))
                     return ReceivedDisconnect(input, ctx, m[25..]);
                 if (m.StartsWith("Read from socket failed"u8))
@@ -150,7 +150,7 @@ internal static class SshdMessages
         var rest = m[method.Length..];
         if (!Bytes.TrySkip(ref rest, " for "u8))
             return false;
-        _ = Bytes.TrySkip(ref rest, "invalid user "u8) || Bytes.TrySkip(ref rest, "illegal user "u8);
+        var invalid = Bytes.TrySkip(ref rest, "invalid user "u8) || Bytes.TrySkip(ref rest, "illegal user "u8);
         if (!TryFindFrom(input, ctx, rest, out var user, out var address, out var port))
             return false;
         ref var d = ref ctx.Drafts.Add(EventActions.SshLoginFailed, EventOutcomes.Failure);
@@ -158,11 +158,20 @@ internal static class SshdMessages
         d.Port = port;
         d.Protocol = Ssh;
         d.Reason = input.Ref(method);
+        d.Attempt = !IsKeyMethod(method) ? AttemptKind.Guess : invalid ? AttemptKind.KeyInvalid : AttemptKind.Key;
         if (!(user.Length == 0 || user.SequenceEqual("<invalid username>"u8)))
             d.User = input.Ref(user);
         ctx.SetConnectionAddress(d.Address);
         return true;
     }
+
+    /// <summary>
+    /// Methods whose failure is no guess: a client offers its keys (or 'none') in turn before the one that works, so
+    /// their refusal is not a failed login by itself (fail2ban's sshd filter treats it the same way).
+    /// </summary>
+    private static bool IsKeyMethod(ReadOnlySpan<byte> method) =>
+        method.SequenceEqual("publickey"u8) || method.SequenceEqual("none"u8) || method.SequenceEqual("hostbased"u8)
+        || method.StartsWith("gssapi"u8);
 
     /// <summary>"Accepted METHOD for USER from ADDR port N sshN[: key]".</summary>
     private static bool Accepted(in MessageInput input, ParseContext ctx, ReadOnlySpan<byte> m)
@@ -172,6 +181,7 @@ internal static class SshdMessages
         if (!Bytes.TrySkip(ref rest, " for "u8) || !TryFindFrom(input, ctx, rest, out var user, out var address, out var port))
             return false;
         ref var d = ref ctx.Drafts.Add(EventActions.SshLoginSucceeded, EventOutcomes.Success);
+        d.Attempt = AttemptKind.Success;
         d.Address = input.Ref(address);
         d.Port = port;
         d.Protocol = Ssh;
@@ -278,6 +288,7 @@ internal static class SshdMessages
             return false;
         AddressReader.ReadPort(tail[address.Length..], out var port);
         ref var d = ref ctx.Drafts.Add(EventActions.SshInvalidUser, EventOutcomes.Failure);
+        d.Attempt = AttemptKind.Refusal;
         d.Address = input.Ref(address);
         d.Port = port;
         d.Protocol = Ssh;
@@ -291,6 +302,7 @@ internal static class SshdMessages
     {
         Bytes.TrimPreauth(ref m);
         ref var d = ref ctx.Drafts.Add(EventActions.SshInvalidUser, EventOutcomes.Failure);
+        d.Attempt = AttemptKind.RefusalEcho;
         d.NeedsConnectionAddress = true;
         d.Protocol = Ssh;
         if (!m.IsEmpty)
@@ -308,6 +320,7 @@ internal static class SshdMessages
         var reason = Bytes.TrimEndSpaces(m[(because + 21)..]);
         Bytes.TrimPreauth(ref reason);
         ref var d = ref ctx.Drafts.Add(EventActions.SshUserNotAllowed, EventOutcomes.Failure);
+        d.Attempt = AttemptKind.Refusal;
         d.Protocol = Ssh;
         d.Reason = input.Ref(reason);
         var from = head.LastIndexOf(" from "u8);
@@ -356,6 +369,8 @@ internal static class SshdMessages
         if (!preauth)
             return true; // a normal close: only tells which address this connection was
         ref var d = ref ctx.Drafts.Add(EventActions.SshPreauthDisconnect, EventOutcomes.Failure);
+        // "by authenticating user root": the client asked for an account and left without getting in (key-only servers).
+        d.Attempt = hasUser ? AttemptKind.EndNamed : AttemptKind.End;
         d.Address = input.Ref(address);
         d.Port = port;
         d.Protocol = Ssh;
@@ -381,6 +396,8 @@ internal static class SshdMessages
         if (!preauth && code != 3 && s.IndexOf("Auth fail"u8) < 0)
             return true;
         ref var d = ref ctx.Drafts.Add(EventActions.SshPreauthDisconnect, EventOutcomes.Failure);
+        // 3 (auth failed) and 14 (no authentication method the client could use): the client tried to log in and gave up.
+        d.Attempt = code is 3 or 14 || s.IndexOf("Auth fail"u8) >= 0 ? AttemptKind.EndNamed : AttemptKind.End;
         d.Address = input.Ref(address);
         d.Port = port;
         d.Protocol = Ssh;
@@ -402,6 +419,7 @@ internal static class SshdMessages
             if (!m.StartsWith("Too many authentication failures"u8))
                 return false;
             ref var t = ref ctx.Drafts.Add(EventActions.SshTooManyAuthFailures, EventOutcomes.Failure);
+            t.Attempt = AttemptKind.EndNamed;
             t.NeedsConnectionAddress = true;
             t.Protocol = Ssh;
             var rest = m[32..];
@@ -436,6 +454,7 @@ internal static class SshdMessages
             ? EventActions.SshTooManyAuthFailures
             : EventActions.SshPreauthDisconnect;
         ref var d = ref ctx.Drafts.Add(action, EventOutcomes.Failure);
+        d.Attempt = AttemptKind.EndNamed;
         d.Address = input.Ref(address);
         d.Port = port;
         d.Protocol = Ssh;
@@ -453,6 +472,7 @@ internal static class SshdMessages
         if (!Bytes.TrySkip(ref m, "invalid user "u8))
             Bytes.TrySkip(ref m, "illegal user "u8);
         ref var d = ref ctx.Drafts.Add(EventActions.SshTooManyAuthFailures, EventOutcomes.Failure);
+        d.Attempt = AttemptKind.EndNamed;
         d.Protocol = Ssh;
         if (TryFindFrom(input, ctx, m, out var user, out var address, out var port))
         {
@@ -471,13 +491,14 @@ internal static class SshdMessages
 
     /// <summary>A message that names the address right after its fixed prefix: "... from ADDR[ port N]...".</summary>
     private static bool AddressEvent(in MessageInput input, ParseContext ctx, ReadOnlySpan<byte> afterPrefix, string action,
-        string? user = null, ReadOnlySpan<byte> reason = default)
+        string? user = null, ReadOnlySpan<byte> reason = default, AttemptKind attempt = AttemptKind.None)
     {
         var address = AddressReader.Read(afterPrefix);
         if (address.IsEmpty)
             return false;
         AddressReader.ReadPort(afterPrefix[address.Length..], out var port);
         ref var d = ref ctx.Drafts.Add(action, EventOutcomes.Failure);
+        d.Attempt = attempt;
         d.Address = input.Ref(address);
         d.Port = port;
         d.Protocol = Ssh;
@@ -562,7 +583,7 @@ internal static class SshdMessages
     private static bool Timeout(in MessageInput input, ParseContext ctx, ReadOnlySpan<byte> m)
     {
         Bytes.TrySkip(ref m, "connection from "u8);
-        return AddressEvent(input, ctx, m, EventActions.SshScan);
+        return AddressEvent(input, ctx, m, EventActions.SshScan, attempt: AttemptKind.End);
     }
 
     /// <summary>"Connection from ADDR port N on ADDR port 22[ rdomain ...]": a new connection starts.</summary>
@@ -643,6 +664,7 @@ internal static class SshdMessages
         if (!head.EndsWith(" from"u8) && !head.SequenceEqual("from"u8))
             return false;
         ref var d = ref ctx.Drafts.Add(EventActions.PamAuthFailed, EventOutcomes.Failure);
+        d.Attempt = AttemptKind.PamError;
         d.Address = input.Ref(address);
         d.Protocol = Ssh;
         var user = head.Length > 5 ? head[..^5] : default;

@@ -50,6 +50,7 @@ internal static class SuMessages
         user = Bytes.TrimEndSpaces(user);
         ref var d = ref ctx.Drafts.Add(failed ? EventActions.SuFailed : EventActions.SuSucceeded,
             failed ? EventOutcomes.Failure : EventOutcomes.Success);
+        d.Attempt = failed ? AttemptKind.Guess : AttemptKind.Success;
         if (!user.IsEmpty)
             d.User = input.Ref(user);
         if (!target.IsEmpty)

@@ -55,6 +55,8 @@ internal static class SudoMessages
             outcome = EventOutcomes.Failure;
         }
         ref var d = ref ctx.Drafts.Add(action, outcome);
+        // "N incorrect password attempts" counts guesses; PAM's line of the same run says the same (the ledger keeps one).
+        d.Attempt = action == EventActions.SudoAuthFailed ? AttemptKind.Guess : AttemptKind.None;
         d.User = input.Ref(user);
         d.Count = Math.Max(count, 1);
         if (!target.IsEmpty)
