@@ -137,6 +137,20 @@ public sealed record GeoFields
     /// <summary>For addresses that have no country: private, loopback, link-local, shared (CGNAT) or reserved.</summary>
     [JsonPropertyName("name")]
     public string? Name { get; init; }
+
+    /// <summary>Where the address is on the map, only when the collector's database is a city one (a country database has none).</summary>
+    [JsonPropertyName("location")]
+    public GeoPoint? Location { get; init; }
+}
+
+/// <summary>An ECS geo_point: latitude and longitude in degrees (WGS 84).</summary>
+public sealed record GeoPoint
+{
+    [JsonPropertyName("lat")]
+    public required double Lat { get; init; }
+
+    [JsonPropertyName("lon")]
+    public required double Lon { get; init; }
 }
 
 public sealed record UserFields

@@ -4,8 +4,10 @@ using LogSentinel.Contracts;
 namespace LogSentinel.GeoIp;
 
 /// <summary>
-/// Adds source.geo to events: the country of a public address from a MaxMind-format country database (MaxMind's
-/// country.iso_code / names.en, or ip-location-db's country_code), or the scope of a private or reserved one.
+/// Adds source.geo to events: the country of a public address from a MaxMind-format database (MaxMind's
+/// country.iso_code / names.en, or ip-location-db's country_code), or the scope of a private or reserved one. A city
+/// database (GeoLite2-City, DB-IP city: location.latitude / longitude) adds the location, which impossible-travel
+/// rules measure distances with; a country database has none, and events then carry the country only.
 /// Without a database, public addresses get nothing and everything else works. Answers are cached.
 /// </summary>
 public sealed class GeoLocator : IDisposable
@@ -69,8 +71,25 @@ public sealed class GeoLocator : IDisposable
             if (c.TryGetValue("names", out var names) && names is IReadOnlyDictionary<string, object?> n && n.TryGetValue("en", out var en))
                 name = en as string;
         }
-        return code is null ? null : new GeoFields { CountryIsoCode = code, CountryName = name };
+        return code is null ? null : new GeoFields { CountryIsoCode = code, CountryName = name, Location = LocationOf(record) };
     }
+
+    private static GeoPoint? LocationOf(IReadOnlyDictionary<string, object?> record)
+    {
+        if (!record.TryGetValue("location", out var location) || location is not IReadOnlyDictionary<string, object?> l
+            || Degrees(l.GetValueOrDefault("latitude")) is not { } lat || Degrees(l.GetValueOrDefault("longitude")) is not { } lon
+            || lat is < -90 or > 90 || lon is < -180 or > 180)
+            return null;
+        return new GeoPoint { Lat = lat, Lon = lon };
+    }
+
+    // MaxMind writes doubles; other producers of the same layout write 32-bit floats.
+    private static double? Degrees(object? value) => value switch
+    {
+        double d => d,
+        float f => f,
+        _ => null,
+    };
 
     public void Dispose() => _database?.Dispose();
 }

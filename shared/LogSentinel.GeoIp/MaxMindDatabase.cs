@@ -9,7 +9,7 @@ namespace LogSentinel.GeoIp;
 /// <summary>
 /// Reads a MaxMind DB (.mmdb, format 2.0: binary search tree over address bits, then a data section of typed
 /// values, then metadata), as GeoLite2, DB-IP and ip-location-db ship it. The file is memory-mapped, so only the
-/// pages a lookup touches use memory. No package reader is served here; this covers what country lookups need.
+/// pages a lookup touches use memory. No package reader is served here; this covers what country and city lookups need.
 /// Thread-safe for lookups.
 /// </summary>
 public sealed unsafe class MaxMindDatabase : IDisposable

@@ -60,6 +60,89 @@ public sealed class GeoLocatorTests
         Assert.Same(local, geo.Enrich(local));
     }
 
+    [Fact]
+    public void Should_add_the_location_from_a_city_database_and_none_from_a_country_record()
+    {
+        // One search-tree node: addresses starting with a 0 bit get a city record (GeoLite2-City layout), the others
+        // a flat country record (ip-location-db layout).
+        var path = Path.Combine(Path.GetTempPath(), $"ls-city-{Guid.NewGuid():n}.mmdb");
+        File.WriteAllBytes(path, CityDatabase());
+        try
+        {
+            using var geo = new GeoLocator(path);
+            var city = geo.Locate("8.8.8.8")!;
+            Assert.Equal(("US", "United States"), (city.CountryIsoCode, city.CountryName));
+            Assert.Equal(new Contracts.GeoPoint { Lat = 37.751, Lon = -97.822 }, city.Location);
+            var country = geo.Locate("193.0.6.139")!;
+            Assert.Equal("NL", country.CountryIsoCode);
+            Assert.Null(country.Location);
+            Assert.Null(geo.Locate("10.1.2.3")!.Location);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>A MaxMind DB (format 2.0) written by hand: an IPv4 tree of one node, two records, the metadata.</summary>
+    private static byte[] CityDatabase()
+    {
+        var data = new List<byte>();
+        var cityOffset = data.Count;
+        Map(data, 2);
+        Text(data, "country");
+        Map(data, 2);
+        Text(data, "iso_code");
+        Text(data, "US");
+        Text(data, "names");
+        Map(data, 1);
+        Text(data, "en");
+        Text(data, "United States");
+        Text(data, "location");
+        Map(data, 3);
+        Text(data, "accuracy_radius");
+        data.AddRange([0xA2, 0x03, 0xE8]);
+        Text(data, "latitude");
+        Double(data, 37.751);
+        Text(data, "longitude");
+        Double(data, -97.822);
+        var countryOffset = data.Count;
+        Map(data, 1);
+        Text(data, "country_code");
+        Text(data, "NL");
+
+        const int nodeCount = 1;
+        var file = new List<byte>();
+        file.AddRange(Record24(nodeCount + 16 + cityOffset));
+        file.AddRange(Record24(nodeCount + 16 + countryOffset));
+        file.AddRange(new byte[16]);
+        file.AddRange(data);
+        file.AddRange([0xAB, 0xCD, 0xEF, .. "MaxMind.com"u8]);
+        Map(file, 3);
+        Text(file, "node_count");
+        file.AddRange([0xC1, nodeCount]);
+        Text(file, "record_size");
+        file.AddRange([0xA1, 24]);
+        Text(file, "ip_version");
+        file.AddRange([0xA1, 4]);
+        return [.. file];
+
+        static byte[] Record24(int value) => [(byte)(value >> 16), (byte)(value >> 8), (byte)value];
+        static void Map(List<byte> to, int entries) => to.Add((byte)(0xE0 | entries));
+        static void Text(List<byte> to, string value)
+        {
+            to.Add((byte)(0x40 | value.Length));
+            to.AddRange(System.Text.Encoding.UTF8.GetBytes(value));
+        }
+        static void Double(List<byte> to, double value)
+        {
+            to.Add(0x68);
+            var bytes = new byte[8];
+            System.Buffers.Binary.BinaryPrimitives.WriteDoubleBigEndian(bytes, value);
+            to.AddRange(bytes);
+        }
+    }
+
     private static Contracts.SecurityEvent ParseOne(string line)
     {
         var events = new List<Contracts.SecurityEvent>();

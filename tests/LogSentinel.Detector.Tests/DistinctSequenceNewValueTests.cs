@@ -282,6 +282,31 @@ public class DistinctSequenceNewValueTests
     }
 
     [Fact]
+    public void Should_name_the_64_prefix_as_offender_and_group_and_list_each_address_it_counted()
+    {
+        var rules = """
+            rules:
+              - id: v6-brute
+                description: brute force from one /64
+                severity: high
+                type: threshold
+                match: { action: ssh_login_failed }
+                group_by: source.ip/64
+                window: 1m
+                threshold: 5
+            """;
+        var addresses = Enumerable.Range(1, 8).Select(i => $"2001:db8:85a3:12::{i}").ToArray();
+        var events = addresses.Select((ip, i) => SshFailed(T0.AddSeconds(i), ip));
+
+        var alert = Assert.Single(Engine.Final(rules, events));
+
+        Assert.Equal("2001:db8:85a3:12::/64", alert.Offender);
+        Assert.Equal(new Dictionary<string, string> { ["source.ip/64"] = "2001:db8:85a3:12::/64" }, alert.Group);
+        Assert.Equal(addresses, alert.SourceIps);
+        Assert.Equal((8L, 5L), (alert.Count, alert.Threshold));
+    }
+
+    [Fact]
     public void Should_match_on_user_and_count_per_user_and_host()
     {
         var rules = """

@@ -16,7 +16,9 @@ internal static class Events
         string? user = null,
         string host = "deb-mail-01",
         string? country = null,
-        string path = "/var/log/auth.log")
+        string path = "/var/log/auth.log",
+        bool attempt = false,
+        GeoPoint? location = null)
     {
         var offset = Interlocked.Increment(ref _offset) * 100;
         var outcome = action.Contains("succeeded", StringComparison.Ordinal) || action is EventActions.SudoCommand ? EventOutcomes.Success
@@ -33,17 +35,19 @@ internal static class Events
                 Outcome = outcome,
                 Category = info.Category,
                 Dataset = info.Dataset,
+                Attempt = attempt,
             },
             Host = new HostFields { Name = host },
-            Source = ip is null ? null : new SourceFields { Address = ip, Ip = ip, Geo = country is null ? null : new GeoFields { CountryIsoCode = country } },
+            Source = ip is null ? null : new SourceFields { Address = ip, Ip = ip, Geo = country is null && location is null ? null : new GeoFields { CountryIsoCode = country, Location = location } },
             User = user is null ? null : new UserFields { Name = user },
             Log = new LogFields { File = new LogFileFields { Path = path }, Offset = offset },
         };
     }
 
+    // sshd's "Failed password" and "Accepted" lines are the attempts themselves, as the parser marks them.
     public static SecurityEvent SshFailed(DateTime at, string ip, string user = "root", string host = "deb-mail-01") =>
-        Of(EventActions.SshLoginFailed, at, ip, user, host);
+        Of(EventActions.SshLoginFailed, at, ip, user, host, attempt: true);
 
-    public static SecurityEvent SshAccepted(DateTime at, string ip, string user, string host = "deb-mail-01", string? country = null) =>
-        Of(EventActions.SshLoginSucceeded, at, ip, user, host, country);
+    public static SecurityEvent SshAccepted(DateTime at, string ip, string user, string host = "deb-mail-01", string? country = null, GeoPoint? location = null) =>
+        Of(EventActions.SshLoginSucceeded, at, ip, user, host, country, attempt: true, location: location);
 }

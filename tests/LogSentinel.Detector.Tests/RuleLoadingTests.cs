@@ -28,7 +28,8 @@ public class RuleLoadingTests
         var rules = RuleSetLoader.Load(Engine.DefaultRules);
 
         Assert.True(rules.Rules.Count >= 12);
-        foreach (var type in Enum.GetValues<RuleType>())
+        // impossible_travel is new and not among the shipped rules yet: the rewritten default set brings it.
+        foreach (var type in Enum.GetValues<RuleType>().Except([RuleType.ImpossibleTravel]))
             Assert.Contains(rules.Rules, r => r.Type == type);
         Assert.Equal(["source", "user", "host"], rules.Dimensions);
         // The issue's list: sshd jail, the seed's fast brute force, mail SASL, enumeration, spraying, fail->success,
@@ -39,6 +40,20 @@ public class RuleLoadingTests
         Assert.Equal((TimeSpan.FromSeconds(30), 5L), (fast.Window, fast.Threshold));
         foreach (var id in new[] { "postfix-sasl-brute-force", "dovecot-brute-force", "ssh-invalid-user-enumeration", "password-spray", "login-after-failures", "ssh-root-brute-force", "fleet-wide-attack", "fail2ban-recidive" })
             Assert.Contains(rules.Rules, r => r.Id == id);
+    }
+
+    [Fact]
+    public void Should_load_every_example_rule_of_the_documentation()
+    {
+        var doc = File.ReadAllText(Path.Combine(Repository.Root, "docs", "rules.md"));
+        var examples = System.Text.RegularExpressions.Regex.Matches(doc, "```yaml\n(  - id:.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline)
+            .Select(m => m.Groups[1].Value);
+
+        var rules = RuleSetLoader.LoadText("rules:\n" + string.Join("\n", examples), "docs/rules.md");
+
+        Assert.Contains(rules.Rules, r => r.Reset is not null);
+        Assert.Contains(rules.Rules, r => r.Type == RuleType.ImpossibleTravel);
+        Assert.True(rules.Rules.Count >= 9);
     }
 
     [Fact]
@@ -89,6 +104,15 @@ public class RuleLoadingTests
     [InlineData("threshold: 5", "threshold: 0", "not a whole number from 1")]
     [InlineData("severity: high", "severity: severe", "'severe' is not one of low, medium, high, critical")]
     [InlineData("id: ssh-fast", "id: SSH Fast", "must be 1-64 characters")]
+    [InlineData("match: { action: ssh_login_failed }", "match: { action: ssh_login_failed, attempt: yes }", "rule 'ssh-fast': match.attempt: expected true or false")]
+    [InlineData("match: { action: ssh_login_failed }", "match: { attempt: [true, false] }", "match.attempt: expected true or false")]
+    [InlineData("match: { action: ssh_login_failed }", "match: { user_local_part: [admin, 'postmaster@example.com'] }", "match.user_local_part: 'postmaster@example.com' holds '@'")]
+    [InlineData("match: { action: ssh_login_failed }", "match: { user_local_part: [admin, ''] }", "match.user_local_part: expected a non-empty text")]
+    [InlineData("match: { action: ssh_login_failed }", "match: { user_local_part: [] }", "match.user_local_part: the list is empty")]
+    [InlineData("match: { action: ssh_login_failed }", "match: { action: ssh_login_failed, not: { attempt: maybe } }", "match.not.attempt: expected true or false")]
+    [InlineData("threshold: 5", "threshold: 5\n    reset: { action: ssh_login_succeded }", "reset.action: 'ssh_login_succeded' is not an event action")]
+    [InlineData("threshold: 5", "threshold: 5\n    speed: 900", "'speed' belongs to impossible_travel rules only")]
+    [InlineData("type: threshold", "type: impossible_travel", "an impossible_travel rule compares two logins: it has no 'threshold'")]
     public void Should_reject_invalid_rule_definitions(string from, string to, string message)
     {
         var yaml = Valid.Replace(from, to);
@@ -99,6 +123,63 @@ public class RuleLoadingTests
             return;
         }
         Assert.Contains(message, SingleError(yaml).Message);
+    }
+
+    [Theory]
+    [InlineData("sequence\n    then: { action: ssh_login_succeeded }", "threshold: 5")]
+    [InlineData("fleet", "threshold: 5")]
+    [InlineData("impossible_travel", "")]
+    public void Should_point_at_a_reset_block_on_a_rule_type_that_cannot_reset(string type, string threshold)
+    {
+        var yaml = Valid.Replace("type: threshold", "type: " + type).Replace("threshold: 5", threshold + "\n    reset: { action: ssh_login_succeeded }");
+
+        var error = SingleError(yaml);
+
+        Assert.Equal("rule 'ssh-fast': 'reset' belongs to threshold and distinct rules only", error.Message);
+        Assert.Equal(yaml.Split('\n').ToList().FindIndex(l => l.Contains("reset:", StringComparison.Ordinal)) + 1, error.Line);
+        Assert.Equal(12L, error.Column);
+    }
+
+    [Fact]
+    public void Should_read_match_then_and_reset_conditions_on_attempt_and_local_part()
+    {
+        var yaml = Valid
+            .Replace("match: { action: ssh_login_failed }", "match: { attempt: true, outcome: failure, user_local_part: [admin, Test] }")
+            .Replace("threshold: 5", "threshold: 5\n    reset: { attempt: true, outcome: success, not: { attempt: false } }");
+
+        var rule = Assert.Single(RuleSetLoader.LoadText(yaml).Rules);
+
+        Assert.NotNull(rule.Reset);
+        Assert.Null(rule.Match.Actions);
+    }
+
+    [Fact]
+    public void Should_read_an_impossible_travel_rule_with_its_default_speed_and_cooldown()
+    {
+        const string travel = """
+            rules:
+              - id: travel
+                description: impossible travel
+                severity: high
+                type: impossible_travel
+                match: { attempt: true, outcome: success }
+                group_by: user.name
+                window: 12h
+            """;
+
+        var rule = Assert.Single(RuleSetLoader.LoadText(travel).Rules);
+        var fast = Assert.Single(RuleSetLoader.LoadText(travel + "\n    speed: 850.5").Rules);
+
+        Assert.Equal((RuleType.ImpossibleTravel, 1000d, 2L), (rule.Type, rule.Speed, rule.Threshold));
+        Assert.Equal((TimeSpan.FromHours(12), TimeSpan.FromHours(12)), (rule.Window, rule.Cooldown));
+        Assert.Equal("user", rule.GroupBy.Dimension);
+        Assert.Equal(850.5, fast.Speed);
+        Assert.Contains("missing 'window'", SingleError(travel.Replace("    window: 12h", "")).Message);
+        var speed = SingleError(travel + "\n    speed: fast");
+        Assert.Equal((9L, 12L), (speed.Line, speed.Column));
+        Assert.Contains("speed: expected a speed in km/h from 1 to 100000", speed.Message);
+        Assert.Contains("expected a speed", SingleError(travel + "\n    speed: 0").Message);
+        Assert.Contains("'lookback' does not apply", SingleError(travel + "\n    lookback: 1d").Message);
     }
 
     [Fact]

@@ -82,6 +82,35 @@ public sealed class SecurityEventJsonTests
     }
 
     [Fact]
+    public void Should_read_and_write_the_source_location_of_a_city_database()
+    {
+        var json = Full
+            .Replace("\"dataset\":\"auth\",", "\"dataset\":\"auth\",\"attempt\":true,", StringComparison.Ordinal)
+            .Replace("\"country_name\":\"Bulgaria\"}", "\"country_name\":\"Bulgaria\",\"location\":{\"lat\":42.6977,\"lon\":-23.3219}}", StringComparison.Ordinal);
+
+        var e = Read(json);
+
+        Assert.True(e.Event.Attempt);
+        Assert.Equal(new GeoPoint { Lat = 42.6977, Lon = -23.3219 }, e.Source!.Geo!.Location);
+        Assert.Equal(json, Write(e));
+        Assert.Null(Read(Full).Source!.Geo!.Location);
+        Assert.DoesNotContain("location", Write(Read(Full)), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{\"lat\":\"42.7\",\"lon\":23.3}", "source.geo.location.lat")]
+    [InlineData("{\"lat\":42.7}", "source.geo.location.lon")]
+    [InlineData("[42.7,23.3]", "source.geo.location")]
+    public void Should_reject_a_location_that_is_not_a_lat_lon_object(string location, string field)
+    {
+        var json = Full.Replace("\"country_name\":\"Bulgaria\"}", "\"country_name\":\"Bulgaria\",\"location\":" + location + "}", StringComparison.Ordinal);
+
+        var error = Assert.Throws<JsonException>(() => Read(json));
+
+        Assert.Contains(field, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Should_share_one_instance_of_a_repeated_value_across_events()
     {
         var first = Read(Full);

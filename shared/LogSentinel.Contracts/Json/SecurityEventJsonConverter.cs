@@ -161,6 +161,7 @@ public sealed class SecurityEventJsonConverter : JsonConverter<SecurityEvent>
         if (!StartObject(ref reader, "source.geo"))
             return null;
         string? code = null, country = null, name = null;
+        GeoPoint? location = null;
         while (NextProperty(ref reader))
         {
             if (reader.ValueTextEquals("country_iso_code"u8))
@@ -169,10 +170,29 @@ public sealed class SecurityEventJsonConverter : JsonConverter<SecurityEvent>
                 country = RepeatedString(ref reader, "source.geo.country_name");
             else if (reader.ValueTextEquals("name"u8))
                 name = RepeatedString(ref reader, "source.geo.name");
+            else if (reader.ValueTextEquals("location"u8))
+                location = ReadLocation(ref reader);
             else
                 Skip(ref reader);
         }
-        return new GeoFields { CountryIsoCode = code, CountryName = country, Name = name };
+        return new GeoFields { CountryIsoCode = code, CountryName = country, Name = name, Location = location };
+    }
+
+    private static GeoPoint? ReadLocation(ref Utf8JsonReader reader)
+    {
+        if (!StartObject(ref reader, "source.geo.location"))
+            return null;
+        double? lat = null, lon = null;
+        while (NextProperty(ref reader))
+        {
+            if (reader.ValueTextEquals("lat"u8))
+                lat = Double(ref reader, "source.geo.location.lat");
+            else if (reader.ValueTextEquals("lon"u8))
+                lon = Double(ref reader, "source.geo.location.lon");
+            else
+                Skip(ref reader);
+        }
+        return new GeoPoint { Lat = lat ?? throw Missing("source.geo.location.lat"), Lon = lon ?? throw Missing("source.geo.location.lon") };
     }
 
     private static UserFields? ReadUser(ref Utf8JsonReader reader)
@@ -300,6 +320,14 @@ public sealed class SecurityEventJsonConverter : JsonConverter<SecurityEvent>
         };
     }
 
+    private static double Double(ref Utf8JsonReader reader, string path)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var value) || !double.IsFinite(value))
+            throw new JsonException($"{path} is not a number");
+        return value;
+    }
+
     private static int? Int32(ref Utf8JsonReader reader, string path)
     {
         reader.Read();
@@ -376,6 +404,13 @@ public sealed class SecurityEventJsonConverter : JsonConverter<SecurityEvent>
                 Optional(writer, "country_iso_code"u8, geo.CountryIsoCode);
                 Optional(writer, "country_name"u8, geo.CountryName);
                 Optional(writer, "name"u8, geo.Name);
+                if (geo.Location is { } location)
+                {
+                    writer.WriteStartObject("location"u8);
+                    writer.WriteNumber("lat"u8, location.Lat);
+                    writer.WriteNumber("lon"u8, location.Lon);
+                    writer.WriteEndObject();
+                }
                 writer.WriteEndObject();
             }
             writer.WriteEndObject();

@@ -100,11 +100,11 @@ public static class RulesCommand
             text.AppendLine(inv, $"{a.Severity,-9} {Cut(a.RuleId, 28),-28} {Cut(a.Offender, 40),-40} {$"{a.Count}/{a.Threshold}",9} {a.Events,7} {a.WindowStart:yyyy-MM-dd HH:mm:ss} {a.WindowEnd:yyyy-MM-dd HH:mm:ss} {a.Country ?? "-"}");
         }
         text.AppendLine();
-        text.AppendLine(inv, $"{"RULE",-28} {"TYPE",-10} {"ALERTS",7} {"OFFENDERS",9}");
+        text.AppendLine(inv, $"{"RULE",-28} {"TYPE",-17} {"ALERTS",7} {"OFFENDERS",9}");
         foreach (var rule in rules.Rules)
         {
             var fired = run.Alerts.Where(a => a.RuleId == rule.Id).ToArray();
-            text.AppendLine(inv, $"{Cut(rule.Id, 28),-28} {Rule.TypeName(rule.Type),-10} {fired.Length,7} {fired.Select(a => a.Offender).Distinct().Count(),9}");
+            text.AppendLine(inv, $"{Cut(rule.Id, 28),-28} {Rule.TypeName(rule.Type),-17} {fired.Length,7} {fired.Select(a => a.Offender).Distinct().Count(),9}");
         }
         return text.ToString();
     }

@@ -105,6 +105,13 @@ public sealed class DetectionEngine
     private static void Offer(RuleEvaluator evaluator, SecurityEvent e, List<AlertRaised> output)
     {
         var rule = evaluator.Rule;
+        // A reset event is never counted, even when the match block would take it too.
+        if (rule.Reset is { } reset && reset.Matches(e))
+        {
+            if (rule.GroupBy.KeyOf(e) is { } resetKey)
+                evaluator.Reset(e, resetKey, output);
+            return;
+        }
         bool isThen;
         if (rule.Then is { } then && then.Matches(e))
             isThen = true;
@@ -130,15 +137,14 @@ public sealed class DetectionEngine
         var byAction = new Dictionary<string, List<RuleEvaluator>>(StringComparer.Ordinal);
         foreach (var evaluator in evaluators)
         {
-            var rule = evaluator.Rule;
-            var actions = rule.Match.Actions;
-            var thenActions = rule.Then is null ? [] : rule.Then.Actions;
-            if (actions is null || thenActions is null)
+            // Every block the rule evaluates (match, then, reset) brings its actions; one that names none takes any.
+            var blocks = RuleSet.Matchers(evaluator.Rule).Select(m => m.Actions).ToArray();
+            if (blocks.Any(actions => actions is null))
             {
                 any.Add(evaluator);
                 continue;
             }
-            foreach (var action in actions.Concat(thenActions).Distinct(StringComparer.Ordinal))
+            foreach (var action in blocks.SelectMany(actions => actions!).Distinct(StringComparer.Ordinal))
             {
                 if (!byAction.TryGetValue(action, out var list))
                     byAction[action] = list = [];

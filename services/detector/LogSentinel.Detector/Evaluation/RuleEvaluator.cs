@@ -17,6 +17,12 @@ internal abstract class RuleEvaluator(Rule rule)
     /// <summary>An event the rule's match (or then) accepted, in event-time order, under its group key.</summary>
     public abstract void Process(SecurityEvent e, string key, bool isThen, List<AlertRaised> output);
 
+    /// <summary>
+    /// An event the rule's reset accepted (threshold, distinct): the failures so far led to a login, so the key's count
+    /// starts again. An alert already open for the key is not a mistyped password: it stays, counting until its cooldown.
+    /// </summary>
+    public abstract void Reset(SecurityEvent e, string key, List<AlertRaised> output);
+
     /// <summary>Closes the alerts whose cooldown is over and forgets the keys that can no longer fire.</summary>
     public abstract void Expire(long nowTicks, List<AlertRaised> output);
 
@@ -29,6 +35,7 @@ internal abstract class RuleEvaluator(Rule rule)
         RuleType.Distinct or RuleType.Fleet => new DistinctEvaluator(rule),
         RuleType.Sequence => new SequenceEvaluator(rule),
         RuleType.NewValue => new NewValueEvaluator(rule),
+        RuleType.ImpossibleTravel => new ImpossibleTravelEvaluator(rule),
         _ => throw new ArgumentOutOfRangeException(nameof(rule), rule.Type, "unknown rule type"),
     };
 }
@@ -57,8 +64,13 @@ internal abstract class RuleEvaluator<TState>(Rule rule) : RuleEvaluator(rule) w
     /// <summary>An alert is open for the key: count the event into it.</summary>
     protected abstract void Extend(TState state, AlertEpisode episode, SecurityEvent e, in Seen seen, bool isThen);
 
+    /// <summary>Events the rule's match accepts but that it cannot judge: they create no key and touch no alert.</summary>
+    protected virtual bool Ignores(SecurityEvent e) => false;
+
     public override void Process(SecurityEvent e, string key, bool isThen, List<AlertRaised> output)
     {
+        if (Ignores(e))
+            return;
         ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, key, out var exists);
         if (!exists)
             slot = NewState();
@@ -82,6 +94,21 @@ internal abstract class RuleEvaluator<TState>(Rule rule) : RuleEvaluator(rule) w
         }
         if (seen.Ticks > state.LastTicks)
             state.LastTicks = seen.Ticks;
+    }
+
+    public override void Reset(SecurityEvent e, string key, List<AlertRaised> output)
+    {
+        // A key never seen has nothing to clear: a login creates no state (most logins follow no failure at all).
+        if (!_keys.TryGetValue(key, out var state))
+            return;
+        if (state.Episode is { } ended && e.Timestamp.Ticks >= ended.CooldownUntilTicks)
+        {
+            output.Add(ended.Close());
+            state.Episode = null;
+        }
+        // Without an open alert a key is nothing but its count: forgetting it is clearing it (as if it had expired).
+        if (state.Episode is null)
+            _keys.Remove(key);
     }
 
     public override void Expire(long nowTicks, List<AlertRaised> output)

@@ -29,7 +29,7 @@ public static class RulesTestRun
                 lines += LogFileEvents.Read(file, settings, geo, e =>
                 {
                     total++;
-                    // Only what some rule may count is kept for sorting: memory follows the attack, not the log.
+                    // Only what some rule may count (or reset on) is kept for sorting: memory follows the attack, not the log.
                     if (rules.Dimensions.Any(d => rules.AnyRuleMayCount(e, d)))
                         events.Add(e);
                 });

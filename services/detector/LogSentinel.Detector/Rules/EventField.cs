@@ -29,8 +29,14 @@ public sealed class EventField
     public static readonly EventField Protocol = new("network.protocol", e => e.Network?.Protocol);
     public static readonly EventField Jail = new("rule.name", e => e.Rule?.Name);
 
+    /// <summary>"true" or "false" (constants, no allocation): the generic matcher compares it like any other value.</summary>
+    public static readonly EventField Attempt = new("event.attempt", e => e.Event.Attempt ? True : False);
+
+    public const string True = "true";
+    public const string False = "false";
+
     public static readonly IReadOnlyList<EventField> All =
-        [SourceIp, SourceAddress, UserName, TargetUserName, HostName, ProcessName, Action, Outcome, Dataset, Country, Protocol, Jail];
+        [SourceIp, SourceAddress, UserName, TargetUserName, HostName, ProcessName, Action, Outcome, Dataset, Attempt, Country, Protocol, Jail];
 
     public static EventField? Find(string name) => All.FirstOrDefault(f => f.Name == name);
 

@@ -7,6 +7,7 @@ public enum RuleType
     Sequence,
     NewValue,
     Fleet,
+    ImpossibleTravel,
 }
 
 public enum Severity
@@ -25,17 +26,20 @@ public sealed record Rule
     public required Severity Severity { get; init; }
     public required RuleType Type { get; init; }
 
-    /// <summary>Which events the rule counts (for a sequence: the failures).</summary>
+    /// <summary>Which events the rule counts (for a sequence: the failures; for impossible_travel: the logins).</summary>
     public required EventMatcher Match { get; init; }
 
     /// <summary>Sequence only: the event that completes the sequence (the success).</summary>
     public EventMatcher? Then { get; init; }
 
+    /// <summary>Threshold and distinct only: an event that clears the key's count so far (the failures led to a login).</summary>
+    public EventMatcher? Reset { get; init; }
+
     public required GroupBy GroupBy { get; init; }
 
     public TimeSpan Window { get; init; }
 
-    /// <summary>Count, distinct values, failures or hosts the rule needs; 1 for new_value.</summary>
+    /// <summary>Count, distinct values, failures or hosts the rule needs; 1 for new_value, 2 (logins) for impossible_travel.</summary>
     public long Threshold { get; init; } = 1;
 
     /// <summary>Distinct: the field whose values are counted; new_value: the field whose values are remembered.</summary>
@@ -46,6 +50,9 @@ public sealed record Rule
 
     /// <summary>new_value: a key raises nothing until its history is this old (its usual values are being learnt).</summary>
     public TimeSpan Learning { get; init; }
+
+    /// <summary>impossible_travel: the speed (km/h) two located logins must need to be judged impossible.</summary>
+    public double Speed { get; init; }
 
     /// <summary>No second alert for the same key inside it; the open alert's counters are updated instead.</summary>
     public TimeSpan Cooldown { get; init; }
@@ -60,6 +67,7 @@ public sealed record Rule
         RuleType.Sequence => "sequence",
         RuleType.NewValue => "new_value",
         RuleType.Fleet => "fleet",
+        RuleType.ImpossibleTravel => "impossible_travel",
         _ => throw new ArgumentOutOfRangeException(nameof(type)),
     };
 

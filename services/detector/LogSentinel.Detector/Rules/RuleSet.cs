@@ -25,12 +25,23 @@ public sealed class RuleSet
         Files = files;
         _allowlist = [.. allowlist];
         Dimensions = Partitioning.Dimensions.All.Where(d => rules.Any(r => r.GroupBy.Dimension == d)).ToArray();
+        // A reset event (the login after a few typos) counts nothing, but must reach the replica that holds the count.
         _matchersByDimension = Dimensions.ToDictionary(
             d => d,
-            d => rules.Where(r => r.GroupBy.Dimension == d).SelectMany(r => r.Then is null ? [r.Match] : new[] { r.Match, r.Then }).ToArray());
+            d => rules.Where(r => r.GroupBy.Dimension == d).SelectMany(Matchers).ToArray());
     }
 
     public static RuleSet Empty { get; } = new([], [], []);
+
+    /// <summary>Every block whose events the rule evaluates: match, then (sequence) and reset (threshold, distinct).</summary>
+    public static IEnumerable<EventMatcher> Matchers(Rule rule)
+    {
+        yield return rule.Match;
+        if (rule.Then is { } then)
+            yield return then;
+        if (rule.Reset is { } reset)
+            yield return reset;
+    }
 
     // Parsing an address per event to test the allowlist costs more than all the rules; attackers repeat. One cache
     // for the router (several consumers at once) and the engine.
@@ -54,7 +65,7 @@ public sealed class RuleSet
 
     private int _cached;
 
-    /// <summary>Whether some rule of the dimension could count the event: only those are forwarded to its stream.</summary>
+    /// <summary>Whether some rule of the dimension could count (or reset) on the event: only those are forwarded to its stream.</summary>
     public bool AnyRuleMayCount(SecurityEvent e, string dimension)
     {
         if (!_matchersByDimension.TryGetValue(dimension, out var matchers))

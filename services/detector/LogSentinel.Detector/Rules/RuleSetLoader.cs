@@ -25,6 +25,7 @@ public static partial class RuleSetLoader
         ["action"] = EventField.Action,
         ["outcome"] = EventField.Outcome,
         ["dataset"] = EventField.Dataset,
+        [AttemptKey] = EventField.Attempt,
         ["process"] = EventField.ProcessName,
         ["user"] = EventField.UserName,
         ["target_user"] = EventField.TargetUserName,
@@ -34,8 +35,16 @@ public static partial class RuleSetLoader
         ["jail"] = EventField.Jail,
     };
 
+    public const string AttemptKey = "attempt";
     public const string SourceCidrKey = "source_cidr";
+    public const string UserLocalPartKey = "user_local_part";
     public const string NotKey = "not";
+
+    /// <summary>Every key a `match`, `then`, `reset` or `not` block may hold.</summary>
+    public static readonly IReadOnlyList<string> MatchKeys = [.. MatchFields.Keys, SourceCidrKey, UserLocalPartKey, NotKey];
+
+    public const double DefaultSpeed = 1000;
+    public const double MaxSpeed = 100_000;
 
     /// <summary>Fields a rule may group by; "source.ip/N" (N from 48 to 128) groups IPv6 sources by their /N.</summary>
     public static readonly IReadOnlyList<EventField> GroupFields = [EventField.SourceIp, EventField.UserName, EventField.HostName];
@@ -45,7 +54,7 @@ public static partial class RuleSetLoader
         [EventField.SourceIp, EventField.UserName, EventField.HostName, EventField.Country, EventField.ProcessName, EventField.Protocol, EventField.TargetUserName];
 
     public static readonly IReadOnlyList<string> RuleKeys =
-        ["id", "description", "severity", "type", "enabled", "match", "then", "group_by", "window", "threshold", "distinct", "field", "lookback", "learning", "cooldown"];
+        ["id", "description", "severity", "type", "enabled", "match", "then", "reset", "group_by", "window", "threshold", "distinct", "field", "lookback", "learning", "speed", "cooldown"];
 
     public static RuleSet Load(string path)
     {
@@ -200,7 +209,7 @@ public static partial class RuleSetLoader
             var where = id is null ? "" : $"rule '{id}': ";
             var description = Scalar(fields, "description", map, where);
             var severity = Enum<Severity>(fields, "severity", map, where, ["low", "medium", "high", "critical"]);
-            var type = Enum<RuleType>(fields, "type", map, where, ["threshold", "distinct", "sequence", "new_value", "fleet"]);
+            var type = Enum<RuleType>(fields, "type", map, where, ["threshold", "distinct", "sequence", "new_value", "fleet", "impossible_travel"]);
             if (fields.TryGetValue("enabled", out var enabledNode) && Bool(enabledNode, where + "enabled") is false)
                 return null;
 
@@ -210,6 +219,14 @@ public static partial class RuleSetLoader
                 then = fields.TryGetValue("then", out var thenNode) ? Matcher(thenNode, where + "then") : Missing(map, where, "then");
             else if (fields.TryGetValue("then", out var stray))
                 Error(stray, where + "'then' belongs to sequence rules only");
+            EventMatcher? reset = null;
+            if (fields.TryGetValue("reset", out var resetNode))
+            {
+                if (type is RuleType.Threshold or RuleType.Distinct)
+                    reset = Matcher(resetNode, where + "reset");
+                else
+                    Error(resetNode, where + "'reset' belongs to threshold and distinct rules only");
+            }
 
             var groupBy = fields.TryGetValue("group_by", out var groupNode) ? Group(groupNode, where) : MissingGroup(map, where);
             if (type == RuleType.Fleet && groupBy?.Parts.Any(p => p.Field == EventField.HostName) == true)
@@ -222,10 +239,26 @@ public static partial class RuleSetLoader
                 Error(strayWindow, where + "a new_value rule has a 'lookback', not a 'window'");
 
             long threshold = 1;
-            if (type != RuleType.NewValue)
+            if (type == RuleType.ImpossibleTravel)
+            {
+                // Two logins make an impossible journey: that is the alert's count and threshold.
+                threshold = 2;
+                if (fields.TryGetValue("threshold", out var strayTravelThreshold))
+                    Error(strayTravelThreshold, where + "an impossible_travel rule compares two logins: it has no 'threshold'");
+            }
+            else if (type != RuleType.NewValue)
                 threshold = Integer(fields, "threshold", map, where) ?? 1;
             else if (fields.TryGetValue("threshold", out var strayThreshold))
                 Error(strayThreshold, where + "a new_value rule fires on the first new value: it has no 'threshold'");
+
+            var speed = DefaultSpeed;
+            if (fields.TryGetValue("speed", out var speedNode))
+            {
+                if (type == RuleType.ImpossibleTravel)
+                    speed = Speed(speedNode, where) ?? DefaultSpeed;
+                else
+                    Error(speedNode, where + "'speed' belongs to impossible_travel rules only");
+            }
 
             EventField? field = null;
             var lookBack = TimeSpan.Zero;
@@ -260,12 +293,14 @@ public static partial class RuleSetLoader
                 Type = type.Value,
                 Match = match,
                 Then = then,
+                Reset = reset,
                 GroupBy = groupBy,
                 Window = window,
                 Threshold = threshold,
                 Field = field,
                 LookBack = lookBack,
                 Learning = learning,
+                Speed = speed,
                 Cooldown = cooldown,
                 Fingerprint = Canonical(map),
             };
@@ -286,6 +321,7 @@ public static partial class RuleSetLoader
             }
             var conditions = new List<(EventField, string[])>();
             var networks = new List<IpNetwork>();
+            var localParts = new List<string>();
             EventMatcher? not = null;
             foreach (var (keyNode, value) in map.Children)
             {
@@ -300,9 +336,27 @@ public static partial class RuleSetLoader
                             Error(item.Node, $"{where}.{key}: {error}");
                     }
                 }
+                else if (key == UserLocalPartKey)
+                {
+                    foreach (var item in Strings(value, where + "." + key))
+                    {
+                        if (item.Value.Contains('@'))
+                            Error(item.Node, $"{where}.{key}: '{item.Value}' holds '@': list only the part before it, which matches the account at any domain");
+                        else
+                            localParts.Add(item.Value);
+                    }
+                }
                 else if (key == NotKey)
                 {
                     not = Matcher(value, where + ".not", depth + 1);
+                }
+                else if (key == AttemptKey)
+                {
+                    // One value: "attempt: [true, false]" would mean "any event", which is no condition at all.
+                    if (value is YamlScalarNode { Value: EventField.True or EventField.False } flag)
+                        conditions.Add((EventField.Attempt, [flag.Value!]));
+                    else
+                        Error(value, $"{where}.attempt: expected true or false");
                 }
                 else if (MatchFields.TryGetValue(key, out var field))
                 {
@@ -321,10 +375,10 @@ public static partial class RuleSetLoader
                 }
                 else
                 {
-                    Error(keyNode, $"{where}: unknown condition '{key}' (expected one of {string.Join(", ", MatchFields.Keys.Append(SourceCidrKey).Append(NotKey))})");
+                    Error(keyNode, $"{where}: unknown condition '{key}' (expected one of {string.Join(", ", MatchKeys)})");
                 }
             }
-            return new EventMatcher(conditions, networks, not);
+            return new EventMatcher(conditions, networks, not, localParts);
         }
 
         private GroupBy? Group(YamlNode node, string where)
@@ -436,6 +490,16 @@ public static partial class RuleSetLoader
                 return null;
             }
             return duration;
+        }
+
+        private double? Speed(YamlNode node, string where)
+        {
+            if (node is YamlScalarNode { Value: { } text }
+                && double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var speed)
+                && speed >= 1 && speed <= MaxSpeed)
+                return speed;
+            Error(node, $"{where}speed: expected a speed in km/h from 1 to {MaxSpeed:0} (e.g. 1000)");
+            return null;
         }
 
         private long? Integer(Dictionary<string, YamlNode> fields, string key, YamlMappingNode map, string where)
