@@ -109,7 +109,11 @@ public sealed record WindowAggregate
     [JsonPropertyName("time_window")]
     public required string TimeWindow { get; init; }
 
-    /// <summary>Attempts grouped by (ip, username, service, status), most attempts first.</summary>
+    /// <summary>
+    /// Events grouped by (ip, username, service, status): authentication attempts first, most first, then the rest.
+    /// Lines that only accompany an attempt counted already (PAM's line for sshd's, the close of the connection) are
+    /// in no group.
+    /// </summary>
     [JsonPropertyName("events")]
     public required IReadOnlyList<AttemptGroup> Events { get; init; }
 
@@ -143,14 +147,23 @@ public sealed record AttemptGroup
     [JsonPropertyName("service")]
     public required string Service { get; init; }
 
+    /// <summary>Authentication attempts for a failed or success group; events for the others (probes, rejects, bans).</summary>
     [JsonPropertyName("attempts")]
     public required long Attempts { get; init; }
 
-    /// <summary>failed, success, or what happened otherwise (banned, unbanned, seen).</summary>
+    /// <summary>
+    /// failed or success: authentication attempts (event.attempt). Otherwise what the address did that was no login:
+    /// probe (never got to authenticate: scans, failed handshakes, clients leaving before AUTH), rejected (refused by
+    /// the server: tcp_wrappers, SMTP rejects and rate limits, sudo's "not allowed"), found, banned or unbanned
+    /// (fail2ban), seen (anything else, a sudo command run).
+    /// </summary>
     [JsonPropertyName("status")]
     public required string Status { get; init; }
 
-    /// <summary>The rule alert that names this address or user, else the most frequent event action.</summary>
+    /// <summary>
+    /// The rule alert about this group (keyed by its address; or by its account, of the same kind: remote or local),
+    /// else the most frequent event action.
+    /// </summary>
     [JsonPropertyName("reason")]
     public required string Reason { get; init; }
 }
@@ -169,12 +182,15 @@ public sealed record OtherAttempts
 
 public sealed record AttemptTotals
 {
+    /// <summary>Every event of the window, lines that only accompany an attempt counted already included.</summary>
     [JsonPropertyName("events")]
     public required long Events { get; init; }
 
+    /// <summary>Failed authentication attempts (event.attempt), not lines.</summary>
     [JsonPropertyName("failed")]
     public required long Failed { get; init; }
 
+    /// <summary>Successful authentication attempts.</summary>
     [JsonPropertyName("succeeded")]
     public required long Succeeded { get; init; }
 
@@ -217,4 +233,17 @@ public sealed record WindowAlert
 
     [JsonPropertyName("count")]
     public required long Count { get; init; }
+
+    /// <summary>
+    /// What the rule counted per: "address" when its key has a source address, else "account" (user.name), else
+    /// "host". An alert about an account names that account in <see cref="Username"/>; <see cref="Ip"/> may then be
+    /// the one address its events came from.
+    /// </summary>
+    [JsonPropertyName("about")]
+    public string? About { get; init; }
+
+    /// <summary>True when none of the alert's events came from a remote address (sudo, su, a console login).</summary>
+    [JsonPropertyName("local")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Local { get; init; }
 }

@@ -79,6 +79,25 @@ public sealed class ModelCallTests
     }
 
     [Fact]
+    public async Task Should_send_attempts_apart_from_probes_and_say_what_each_alert_is_about()
+    {
+        await using var server = await StartAsync((c, _, _) => Answer(c, Verdict(3)));
+        var aggregator = new WindowAggregator(new AiAnalyzerOptions());
+        aggregator.Add(Failure(T0, "203.0.113.45", "root"), DateTime.UtcNow);
+        aggregator.Add(Line(T0, "203.0.113.45", "root", "sshd", EventActions.PamAuthFailed), DateTime.UtcNow);
+        for (var i = 0; i < 3; i++)
+            aggregator.Add(Line(T0.AddSeconds(i), "192.0.2.9", null, "sshd", EventActions.SshScan), DateTime.UtcNow);
+        aggregator.Add(Alert("sudo-auth-failures", "threshold", "medium", null, "bob", T0), DateTime.UtcNow);
+        await Analyzer(Options(server.Endpoint)).AnalyzeAsync(Assert.Single(aggregator.CloseDue(DateTime.UtcNow.AddYears(1))), CancellationToken.None);
+
+        var sent = JsonDocument.Parse(JsonDocument.Parse(server.Requests.Single()).RootElement.GetProperty("messages")[1].GetProperty("content").GetString()!).RootElement.GetProperty("window");
+        Assert.Equal(["failed 1", "probe 3"], sent.GetProperty("events").EnumerateArray().Select(g => $"{g.GetProperty("status").GetString()} {g.GetProperty("attempts").GetInt64()}"));
+        Assert.Equal((5, 1), (sent.GetProperty("totals").GetProperty("events").GetInt32(), sent.GetProperty("totals").GetProperty("failed").GetInt32()));
+        var alert = sent.GetProperty("alerts")[0];
+        Assert.Equal(("account", true), (alert.GetProperty("about").GetString(), alert.GetProperty("local").GetBoolean()));
+    }
+
+    [Fact]
     public async Task Should_keep_the_rule_floor_when_an_injected_username_talks_an_obedient_model_down()
     {
         // The scripted model obeys any instruction it finds in the data.

@@ -1,5 +1,6 @@
 using LogSentinel.AiAnalyzer.Aggregation;
 using LogSentinel.AiAnalyzer.Pipeline;
+using LogSentinel.Contracts;
 using static LogSentinel.AiAnalyzer.Tests.Events;
 
 namespace LogSentinel.AiAnalyzer.Tests;
@@ -171,6 +172,101 @@ public sealed class WindowAggregationTests
         Assert.Equal("login-after-failures", aggregate.Events.Single(g => g.Ip == "203.0.113.45").Reason);
         Assert.Equal("ssh_login_failed", aggregate.Events.Single(g => g.Ip == "198.51.100.7").Reason);
         Assert.Equal(["critical", "high"], aggregate.Alerts.Select(a => a.Severity));
+    }
+
+    [Fact]
+    public void Should_count_a_failed_password_once_whatever_the_lines_beside_it()
+    {
+        var aggregate = Summarise(
+        [
+            Failure(T0, "203.0.113.45", "root"),
+            Line(T0, "203.0.113.45", "root", "sshd", EventActions.PamAuthFailed),
+            Line(T0.AddSeconds(1), "203.0.113.45", "root", "sshd", EventActions.SshPreauthDisconnect),
+        ]);
+
+        Assert.Equal((3L, 1L, 0L), (aggregate.Totals.Events, aggregate.Totals.Failed, aggregate.Totals.Succeeded));
+        var group = Assert.Single(aggregate.Events);
+        Assert.Equal(("203.0.113.45", "root", "sshd", 1L, "failed", "ssh_login_failed"), (group.Ip, group.Username, group.Service, group.Attempts, group.Status, group.Reason));
+    }
+
+    [Fact]
+    public void Should_count_no_failure_for_the_keys_an_agent_offered_before_the_one_that_logged_in()
+    {
+        var aggregate = Summarise(
+        [
+            Failure(T0, "198.51.100.7", "deploy", attempt: false),
+            Failure(T0, "198.51.100.7", "deploy", attempt: false),
+            Failure(T0, "198.51.100.7", "deploy", attempt: false),
+            Success(T0.AddSeconds(1), "198.51.100.7", "deploy"),
+        ]);
+
+        Assert.Equal((4L, 0L, 1L), (aggregate.Totals.Events, aggregate.Totals.Failed, aggregate.Totals.Succeeded));
+        var group = Assert.Single(aggregate.Events);
+        Assert.Equal(("deploy", 1L, "success"), (group.Username, group.Attempts, group.Status));
+    }
+
+    [Fact]
+    public void Should_give_scans_rejects_bans_and_commands_their_own_status_and_count_none_as_failed_logins()
+    {
+        var events = Enumerable.Range(0, 30).Select(i => Line(T0.AddSeconds(i), "192.0.2.9", null, "sshd", EventActions.SshScan)).ToList();
+        events.AddRange(
+        [
+            Line(T0, "192.0.2.10", null, "postfix/smtpd", EventActions.SmtpReject),
+            Line(T0, "192.0.2.10", null, "postfix/smtpd", EventActions.SmtpReject),
+            Line(T0, "192.0.2.11", null, "dovecot", EventActions.MailPreauthDisconnect),
+            Line(T0.AddMinutes(1), "192.0.2.9", null, "fail2ban.actions", EventActions.Fail2banBan, EventOutcomes.Unknown),
+            Line(T0, null, "bob", "sudo", EventActions.SudoCommand, EventOutcomes.Success),
+            Line(T0, null, "bob", "sudo", EventActions.SudoNotAllowed),
+            Failure(T0, "203.0.113.45", "root"),
+        ]);
+        var aggregate = Summarise(events);
+
+        Assert.Equal((37L, 1L, 0L), (aggregate.Totals.Events, aggregate.Totals.Failed, aggregate.Totals.Succeeded));
+        // The one attempt comes first, before thirty probes.
+        Assert.Equal(
+            ["203.0.113.45 root failed 1", "192.0.2.9 - probe 30", "192.0.2.10 - rejected 2", "- bob rejected 1", "- bob seen 1", "192.0.2.11 - probe 1", "192.0.2.9 - banned 1"],
+            aggregate.Events.Select(g => $"{g.Ip ?? "-"} {g.Username ?? "-"} {g.Status} {g.Attempts}"));
+    }
+
+    [Fact]
+    public void Should_give_a_group_the_reason_of_an_alert_about_its_address_or_its_account_of_the_same_kind_only()
+    {
+        var events = Enumerable.Range(0, 5).Select(i => Failure(T0.AddSeconds(i), "203.0.113.45", "bob")).ToList();
+        events.Add(Success(T0.AddMinutes(1), "203.0.113.45", "bob"));
+        events.Add(Failure(T0, "198.51.100.7", "alice", country: "RU"));
+        foreach (var user in new[] { "bob", "alice" })
+            events.Add(Event(T0.AddMinutes(2), null, user, "deb-mail-01", null, "sudo", EventActions.SudoAuthFailed, EventOutcomes.Failure, attempt: true));
+        var aggregate = Summarise(events,
+            // An address's alert whose only user is bob: about 203.0.113.45, not about bob's sudo.
+            Alert("login-after-failures", "sequence", "critical", "203.0.113.45", "bob", T0.AddMinutes(1)),
+            // An account's alert from addresses: alice's remote logins, not her sudo.
+            Alert("distributed-attack-on-account", "distinct", "high", null, "alice", T0, sourceIps: ["198.51.100.7", "198.51.100.8"]),
+            // An account's alert from no address: bob's sudo, not his ssh logins.
+            Alert("sudo-auth-failures", "threshold", "medium", null, "bob", T0.AddMinutes(2)));
+
+        string Reason(string? ip, string user, string status) => aggregate.Events.Single(g => g.Ip == ip && g.Username == user && g.Status == status).Reason;
+        Assert.Equal("login-after-failures", Reason("203.0.113.45", "bob", "failed"));
+        Assert.Equal("login-after-failures", Reason("203.0.113.45", "bob", "success"));
+        Assert.Equal("sudo-auth-failures", Reason(null, "bob", "failed"));
+        Assert.Equal("distributed-attack-on-account", Reason("198.51.100.7", "alice", "failed"));
+        Assert.Equal("sudo_auth_failed", Reason(null, "alice", "failed"));
+        Assert.Equal(
+            ["login-after-failures address False", "distributed-attack-on-account account False", "sudo-auth-failures account True"],
+            aggregate.Alerts.Select(a => $"{a.RuleId} {a.About} {a.Local}"));
+    }
+
+    [Fact]
+    public void Should_give_the_groups_inside_an_ipv6_prefix_the_reason_of_an_alert_about_the_prefix()
+    {
+        var alert = Alert("ssh-brute-force", "threshold", "high", "2001:db8:1:2::/64", null, T0) with
+        {
+            Group = new Dictionary<string, string> { ["source.ip/64"] = "2001:db8:1:2::/64" },
+            SourceIps = ["2001:db8:1:2::5", "2001:db8:1:2::6"],
+        };
+        var aggregate = Summarise([Failure(T0, "2001:db8:1:2::5", "root"), Failure(T0, "2001:db8:1:2::6", "root"), Failure(T0, "2001:db8:9::1", "root")], alert);
+
+        Assert.Equal(["ssh-brute-force", "ssh-brute-force", "ssh_login_failed"], aggregate.Events.OrderBy(g => g.Ip, StringComparer.Ordinal).Select(g => g.Reason));
+        Assert.Equal(("2001:db8:1:2::/64", "address"), (aggregate.Alerts[0].Ip, aggregate.Alerts[0].About));
     }
 
     [Fact]

@@ -229,6 +229,39 @@ public sealed partial class ScanSampleTests : IDisposable
         Assert.Contains("<img src=x onerror=alert(1)>", users);
     }
 
+    [Fact]
+    public void Should_report_failed_attempts_not_the_lines_beside_them_and_scans_as_probes()
+    {
+        var log = Path.Combine(_dir.FullName, "attempts.log");
+        var lines = new List<string>();
+        // Six passwords, each with pam_unix's line for it and the close of its connection: six failed logins.
+        for (var i = 0; i < 6; i++)
+        {
+            var at = $"Mar  3 10:00:{10 + i * 5:00} bastion sshd[{4000 + i}]:";
+            lines.Add($"{at} pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=203.0.113.45  user=root");
+            lines.Add($"{at} Failed password for root from 203.0.113.45 port {42000 + i} ssh2");
+            lines.Add($"{at} Connection closed by authenticating user root 203.0.113.45 port {42000 + i} [preauth]");
+        }
+        for (var i = 0; i < 3; i++)
+            lines.Add($"Mar  3 10:01:{10 + i:00} bastion sshd[{4100 + i}]: Did not receive identification string from 192.0.2.9 port {5000 + i}");
+        File.WriteAllLines(log, lines);
+
+        Assert.Equal(1, Scan(log, "--quiet").Exit);
+
+        var html = File.ReadAllText(Path.Combine(_dir.FullName, "report.html"));
+        // The window's table: IP, Country, User, Service, Attempts, Status, Reason.
+        var rows = TableRow().Matches(html)
+            .Select(m => m.Groups[1].Captures.Select(c => c.Value).ToList())
+            .Where(cells => cells.Count == 7)
+            .Select(c => $"{c[0]} {c[2]} {c[3]} {c[4]} {c[5]}");
+        Assert.Equal(["203.0.113.45 root sshd 6 failed", "192.0.2.9  sshd 3 probe"], rows);
+        Assert.Contains("6 failed and 0 successful authentication attempts", html, StringComparison.Ordinal);
+        Assert.Contains("No login attempted: 3 probes.", html, StringComparison.Ordinal);
+    }
+
     [GeneratedRegex("background:(#[0-9a-f]{6});color:#ffffff;font-weight:bold\">([A-Z?]{1,2})<")]
     private static partial Regex CountryCell();
+
+    [GeneratedRegex("<tr>(?:<td[^>]*>([^<]*)</td>)+</tr>")]
+    private static partial Regex TableRow();
 }

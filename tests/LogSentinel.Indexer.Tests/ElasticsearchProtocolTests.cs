@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using LogSentinel.Contracts;
 using LogSentinel.Indexer.Elasticsearch;
 using LogSentinel.Indexer.Telemetry;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -61,6 +62,8 @@ public sealed class ElasticsearchProtocolTests
         var e = documents.Of(Failure(7));
         Assert.Equal(("logsentinel-events-2026.02.24", $"{7:x40}", "create", (long?)null), (e.Index, e.Id, e.Operation, e.Version));
         Assert.StartsWith("{\"@timestamp\":\"2026-02-24T10:00:00.007Z\",\"event\":{\"id\":", Encoding.UTF8.GetString(e.Source), StringComparison.Ordinal);
+        Assert.Contains("\"attempt\":true", Encoding.UTF8.GetString(e.Source), StringComparison.Ordinal);
+        Assert.DoesNotContain("\"attempt\"", Encoding.UTF8.GetString(documents.Of(Failure(8, action: EventActions.PamAuthFailed, attempt: false)).Source), StringComparison.Ordinal);
         var a = documents.Of(Alert(revision: 2));
         Assert.Equal(("logsentinel-alerts-2026.02", "a1", "index", (long?)3), (a.Index, a.Id, a.Operation, a.Version));
         Assert.StartsWith("{\"@timestamp\":\"2026-02-24T10:00:32Z\",\"alert_id\":\"a1\",\"revision\":2", Encoding.UTF8.GetString(a.Source), StringComparison.Ordinal);
@@ -83,6 +86,8 @@ public sealed class ElasticsearchProtocolTests
         Assert.Equal("ip", mappings["properties"]!["source"]!["properties"]!["ip"]!["type"]!.GetValue<string>());
         Assert.Equal("date", mappings["properties"]!["@timestamp"]!["type"]!.GetValue<string>());
         Assert.Equal("keyword", mappings["properties"]!["source"]!["properties"]!["geo"]!["properties"]!["country_iso_code"]!["type"]!.GetValue<string>());
+        // Dashboards count failed logins as event.attempt:true AND event.outcome:failure.
+        Assert.Equal("boolean", mappings["properties"]!["event"]!["properties"]!["attempt"]!["type"]!.GetValue<string>());
         Assert.False(mappings["dynamic"]!.GetValue<bool>());
         Assert.Equal(4, server.Templates.Count);
     }

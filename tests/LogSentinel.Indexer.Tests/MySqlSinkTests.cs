@@ -50,7 +50,7 @@ public sealed class MySqlSinkTests
         var sink = Sink(db.ConnectionString, rowsPerStatement: 7);
         var events = Enumerable.Range(0, 50).Select(n => Failure(n)).ToList();
         events.Add(Failure(1000, action: EventActions.SshLoginSucceeded, outcome: EventOutcomes.Success));
-        events.Add(Failure(1001, action: EventActions.SudoCommand, outcome: EventOutcomes.Success, category: "process"));
+        events.Add(Failure(1001, action: EventActions.SudoCommand, outcome: EventOutcomes.Success, category: "process", attempt: false));
 
         await sink.WriteAsync(events, [], [], CancellationToken.None);
         await sink.WriteAsync(events, [], [], CancellationToken.None);
@@ -59,6 +59,28 @@ public sealed class MySqlSinkTests
         Assert.Equal(50, await db.ScalarAsync("SELECT COUNT(*) FROM failed_login_attempts"));
         Assert.Equal("203.0.0.7", await db.TextAsync($"SELECT ip_address FROM failed_login_attempts WHERE event_id = '{7:x40}'"));
         Assert.Equal("sshd CN ssh_login_failed deb-mail-01", await db.TextAsync($"SELECT CONCAT_WS(' ', service, country, reason, host) FROM failed_login_attempts WHERE event_id = '{7:x40}'"));
+    }
+
+    [Fact]
+    public async Task Should_store_failed_attempts_and_not_the_lines_that_accompany_them_or_scans()
+    {
+        await using var db = await MariaDb.CreateAsync();
+        await db.MigrateAsync();
+        // One sshd password failure with pam_unix's line for it and the [preauth] close of its connection; a key the
+        // agent offered before the right one and the key-only login; a scan; an SMTP reject.
+        await Sink(db.ConnectionString).WriteAsync(
+        [
+            Failure(1, ip: "203.0.113.45"),
+            Failure(2, ip: "203.0.113.45", action: EventActions.PamAuthFailed, attempt: false),
+            Failure(3, ip: "203.0.113.45", action: EventActions.SshPreauthDisconnect, attempt: false),
+            Failure(4, ip: "198.51.100.7", user: "deploy", attempt: false),
+            Failure(5, ip: "198.51.100.7", user: "deploy", action: EventActions.SshLoginSucceeded, outcome: EventOutcomes.Success),
+            Failure(6, ip: "192.0.2.9", action: EventActions.SshScan, category: "network", attempt: false),
+            Failure(7, ip: "192.0.2.10", action: EventActions.SmtpReject, category: "email", attempt: false),
+        ], [], [], CancellationToken.None);
+
+        Assert.Equal(1, await db.ScalarAsync("SELECT COUNT(*) FROM failed_login_attempts"));
+        Assert.Equal("203.0.113.45 ssh_login_failed", await db.TextAsync("SELECT CONCAT_WS(' ', ip_address, reason) FROM failed_login_attempts"));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using LogSentinel.Contracts;
 using LogSentinel.Indexer.Elasticsearch;
 using LogSentinel.Indexer.Telemetry;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -34,11 +35,15 @@ public sealed class RealClusterTests
         var templates = new IndexTemplates(options);
         var documents = new Documents(templates);
         var indexer = new BulkIndexer(client, options, templates, new IndexerMetrics(), TimeProvider.System, NullLogger<BulkIndexer>.Instance);
-        var batch = Enumerable.Range(0, 20).Select(n => documents.Of(Failure(n))).ToList();
+        // 20 failed attempts, and PAM's line for each of the first 5: lines, not attempts.
+        var batch = Enumerable.Range(0, 20).Select(n => documents.Of(Failure(n)))
+            .Concat(Enumerable.Range(100, 5).Select(n => documents.Of(Failure(n, action: EventActions.PamAuthFailed, attempt: false)))).ToList();
         await indexer.IndexAsync(batch, CancellationToken.None);
         await indexer.IndexAsync(batch, CancellationToken.None);
         await Task.Delay(1500);
-        Assert.Equal(20, await client.CountAsync(templates.Events, null, CancellationToken.None));
+        Assert.Equal(25, await client.CountAsync(templates.Events, null, CancellationToken.None));
+        // The dashboards' query for failed logins.
+        Assert.Equal(20, await client.CountAsync(templates.Events, """{"query":{"query_string":{"query":"event.attempt:true AND event.outcome:failure"}}}""", CancellationToken.None));
         await indexer.IndexAsync([documents.Of(Alert(revision: 2, count: 9))], CancellationToken.None);
         await indexer.IndexAsync([documents.Of(Alert(revision: 1, count: 7))], CancellationToken.None);
         await Task.Delay(1500);

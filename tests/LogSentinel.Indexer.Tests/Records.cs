@@ -6,7 +6,8 @@ internal static class Records
 {
     public static readonly DateTime T0 = new(2026, 2, 24, 10, 0, 0, DateTimeKind.Utc);
 
-    public static SecurityEvent Failure(int n, string? ip = null, string user = "root", string action = EventActions.SshLoginFailed, string outcome = EventOutcomes.Failure, string category = "authentication") => new()
+    /// <summary>An event of line n; an authentication attempt (event.attempt) unless said otherwise.</summary>
+    public static SecurityEvent Failure(int n, string? ip = null, string user = "root", string action = EventActions.SshLoginFailed, string outcome = EventOutcomes.Failure, string category = "authentication", bool attempt = true) => new()
     {
         Timestamp = T0.AddMilliseconds(n),
         Event = new EventFields
@@ -16,6 +17,7 @@ internal static class Records
             Outcome = outcome,
             Category = [category],
             Dataset = EventDatasets.Auth,
+            Attempt = attempt,
         },
         Host = new HostFields { Name = "deb-mail-01" },
         Process = new ProcessFields { Name = "sshd", Pid = 4242 },

@@ -3,8 +3,9 @@ using LogSentinel.Contracts;
 namespace LogSentinel.AiAnalyzer.Aggregation;
 
 /// <summary>
-/// One host's open window: attempt counts per (ip, username, service, status), totals, and the latest revision of
-/// each rule alert that concerns the host in this window. Plain data, so that it is saved and restored as it is.
+/// One host's open window: counts per (ip, username, service, status) (<see cref="AttemptStatus"/>), totals, and the
+/// latest revision of each rule alert that concerns the host in this window. Plain data, so that it is saved and
+/// restored as it is.
 /// </summary>
 public sealed class HostWindow
 {
@@ -25,12 +26,16 @@ public sealed class HostWindow
     /// <summary>Events of groups not tracked because the window already had MaxGroupsPerWindow groups.</summary>
     public long UntrackedAttempts { get; set; }
 
+    /// <summary>The failed attempts among <see cref="UntrackedAttempts"/>.</summary>
     public long UntrackedFailed { get; set; }
 
+    /// <summary>Every event of the window, those that only accompany an attempt counted already (in no group) included.</summary>
     public long Events { get; set; }
 
+    /// <summary>Failed authentication attempts (event.attempt), not lines.</summary>
     public long Failed { get; set; }
 
+    /// <summary>Successful authentication attempts.</summary>
     public long Succeeded { get; set; }
 
     /// <summary>Latest revision of each alert, by alert id (at most MaxAlertsPerWindow, the most severe).</summary>
@@ -53,6 +58,7 @@ public sealed class AttemptCounter
 
     public string? Country { get; set; }
 
+    /// <summary>Attempts for a failed or success group; events for the others (probes, rejects, bans).</summary>
     public long Attempts { get; set; }
 
     /// <summary>Events per action (ssh_invalid_user, ssh_login_failed...): the group's reason when no alert names it.</summary>

@@ -37,14 +37,19 @@ public sealed class WindowAggregator(AiAnalyzerOptions options)
             clock.Newest = time;
         var window = Window(host, time, arrival);
         window.Events++;
-        if (e.Event.Outcome == EventOutcomes.Failure)
+        var status = AttemptStatus.Of(e);
+        // A line that accompanies an attempt already counted (PAM's for sshd's, the [preauth] close after the
+        // passwords) would count the attempt twice: it stays in the window's events and joins no group.
+        if (status is null)
+            return Admission.Added;
+        var failed = status == AttemptStatus.Failed;
+        if (failed)
             window.Failed++;
-        else if (e.Event.Outcome == EventOutcomes.Success)
+        else if (status == AttemptStatus.Success)
             window.Succeeded++;
         var ip = e.Source?.Ip ?? e.Source?.Address;
         var user = e.User?.Name;
         var service = e.Process?.Name ?? e.Network?.Protocol ?? e.Event.Dataset;
-        var status = AttemptStatus.Of(e);
         // The key is built on the stack and a string made of it only for a new group: most events join a known one.
         Span<char> buffer = stackalloc char[KeyLength(ip, user, service, status) is var length && length <= 512 ? length : 0];
         var key = length <= 512 ? Key(buffer, ip, user, service, status) : string.Join('\u001f', ip, user, service, status).AsSpan();
@@ -53,7 +58,7 @@ public sealed class WindowAggregator(AiAnalyzerOptions options)
             if (window.Groups.Count >= options.MaxGroupsPerWindow)
             {
                 window.UntrackedAttempts++;
-                if (e.Event.Outcome == EventOutcomes.Failure)
+                if (failed)
                     window.UntrackedFailed++;
                 return Admission.Added;
             }

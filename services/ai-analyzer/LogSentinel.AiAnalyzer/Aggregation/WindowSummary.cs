@@ -3,7 +3,10 @@ using LogSentinel.Contracts;
 
 namespace LogSentinel.AiAnalyzer.Aggregation;
 
-/// <summary>Turns a closed window into the seed's aggregate: top groups by attempts, the rest as totals, its alerts.</summary>
+/// <summary>
+/// Turns a closed window into the seed's aggregate: the top groups (authentication attempts first, most first; then
+/// probes, rejects and bans), the rest as totals, its alerts with what each is about.
+/// </summary>
 public static class WindowSummary
 {
     /// <summary>Alerts per window in the aggregate, most severe first; enough for any real window, bounded for a storm.</summary>
@@ -11,14 +14,21 @@ public static class WindowSummary
 
     public static WindowAggregate Build(HostWindow window, int topGroups)
     {
-        var alerts = window.Alerts.Values
-            .Select(ToWindowAlert)
-            .OrderByDescending(a => AlertSeverities.Rank(a.Severity))
-            .ThenByDescending(a => a.Count)
-            .ThenBy(a => a.AlertId, StringComparer.Ordinal)
+        var scoped = window.Alerts.Values
+            .Select(a =>
+            {
+                var scope = AlertScope.Of(a);
+                return (Alert: ToWindowAlert(a, scope), Scope: scope);
+            })
+            .OrderByDescending(a => AlertSeverities.Rank(a.Alert.Severity))
+            .ThenByDescending(a => a.Alert.Count)
+            .ThenBy(a => a.Alert.AlertId, StringComparer.Ordinal)
             .ToList();
+        var alerts = scoped.Select(a => a.Alert).ToList();
+        // Attempts before the rest: a scanner's thousand probes must not push a brute force out of the top groups.
         var groups = window.Groups.Values
-            .OrderByDescending(g => g.Attempts)
+            .OrderByDescending(g => AttemptStatus.IsAttempt(g.Status))
+            .ThenByDescending(g => g.Attempts)
             .ThenBy(g => g.Ip, StringComparer.Ordinal)
             .ThenBy(g => g.Username, StringComparer.Ordinal)
             .ThenBy(g => g.Service, StringComparer.Ordinal)
@@ -32,7 +42,7 @@ public static class WindowSummary
             Service = g.Service,
             Attempts = g.Attempts,
             Status = g.Status,
-            Reason = Reason(g, alerts),
+            Reason = Reason(g, scoped),
         }).ToList();
         var rest = groups.Skip(topGroups).ToList();
         return new WindowAggregate
@@ -62,7 +72,7 @@ public static class WindowSummary
     public static string Interval(DateTime start, DateTime end) =>
         start.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) + "/" + end.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 
-    private static WindowAlert ToWindowAlert(AlertRaised alert) => new()
+    private static WindowAlert ToWindowAlert(AlertRaised alert, AlertScope scope) => new()
     {
         AlertId = alert.AlertId,
         RuleId = alert.RuleId,
@@ -76,13 +86,16 @@ public static class WindowSummary
         Username = alert.Group.GetValueOrDefault("user.name") ?? (alert.Users.Count == 1 && !alert.UsersTruncated ? alert.Users[0] : null),
         Country = alert.Country,
         Count = alert.Count,
+        About = scope.About,
+        Local = scope.Local,
     };
 
-    private static string Reason(AttemptCounter group, List<WindowAlert> alerts)
+    /// <summary>The most severe alert about the group (<see cref="AlertScope"/>), else what its events mostly were.</summary>
+    private static string Reason(AttemptCounter group, List<(WindowAlert Alert, AlertScope Scope)> alerts)
     {
-        foreach (var alert in alerts)
+        foreach (var (alert, scope) in alerts)
         {
-            if ((alert.Ip is not null && alert.Ip == group.Ip) || (alert.Username is not null && alert.Username == group.Username))
+            if (scope.Names(group.Ip, group.Username))
                 return alert.RuleId;
         }
         // The most frequent action, the first in ordinal order on a tie (a loop: this runs for every group of every window).

@@ -7,7 +7,8 @@ namespace LogSentinel.AiAnalyzer.Analysis;
 
 /// <summary>
 /// The deterministic analyzer: the same shape as the model's answer, from the aggregate and its rule alerts alone.
-/// It answers whenever no model is configured or the model cannot, so a window is never left unanalysed.
+/// It answers whenever no model is configured or the model cannot, so a window is never left unanalysed. Failures are
+/// failed attempts, never probes, rejects or bans; each alert's step follows what it means (<see cref="Recommendations"/>).
 /// </summary>
 public static class RulesAnalyzer
 {
@@ -26,10 +27,11 @@ public static class RulesAnalyzer
                 Ip = alert.Ip,
                 Username = alert.Username,
                 Severity = alert.Severity,
-                Recommendation = Recommendation(alert),
+                Recommendation = Recommendations.For(alert, aggregate),
             });
         }
         var named = new HashSet<string>(aggregate.Alerts.Where(a => a.Ip is not null).Select(a => a.Ip!), StringComparer.Ordinal);
+        var scopes = aggregate.Alerts.Select(AlertScope.Of).ToList();
         var compromised = SuccessAfterFailures(aggregate).ToList();
         foreach (var (ip, user) in compromised)
         {
@@ -47,7 +49,8 @@ public static class RulesAnalyzer
         {
             if (findings.Count == MaxFindings)
                 break;
-            if (findings.Any(f => f.Ip == group.Ip))
+            // An alert about the group (an IPv6 prefix holding its address) already says it.
+            if (findings.Any(f => f.Ip == group.Ip) || scopes.Exists(s => s.Names(group.Ip, group.Username)))
                 continue;
             findings.Add(new Finding
             {
@@ -70,7 +73,7 @@ public static class RulesAnalyzer
         return new ModelAnswer(Summary(aggregate), Math.Min(risk, 10), findings);
     }
 
-    /// <summary>Addresses that failed and then logged in successfully within the window.</summary>
+    /// <summary>Addresses with at least five failed attempts (not lines) that also logged in within the window.</summary>
     private static IEnumerable<(string Ip, string User)> SuccessAfterFailures(WindowAggregate aggregate)
     {
         var failedFrom = aggregate.Events
@@ -85,29 +88,19 @@ public static class RulesAnalyzer
             .Distinct();
     }
 
-    private static string Recommendation(WindowAlert alert)
-    {
-        var who = alert.Ip ?? alert.Offender;
-        return alert.RuleType switch
-        {
-            "sequence" => $"Treat the account '{alert.Username ?? "?"}' as compromised until checked: lock it, end its sessions, review what it did after the login from {who} and rotate its credentials.",
-            "new_value" => $"Confirm with the owner of '{alert.Username ?? alert.Offender}' that the login from {alert.Country ?? "the new location"} was theirs; if not, lock the account.",
-            "fleet" => $"{who} is attacking several servers: block it at the perimeter firewall rather than host by host.",
-            "distinct" when alert.Username is not null && alert.Ip is null => $"Many addresses are trying the account '{alert.Username}': make sure it uses keys or a second factor, or rename/disable it if it is not needed.",
-            "distinct" => $"{who} is trying many accounts (password spraying): block it and check that password authentication is off where keys are used.",
-            _ when alert.Ip is not null => $"Block {alert.Ip} (a fail2ban ban or a firewall rule) and check that password authentication is off for the attacked service.",
-            _ => $"Review the activity of '{alert.Offender}' ({alert.RuleId}) and confirm it is expected.",
-        };
-    }
-
     private static string Summary(WindowAggregate aggregate)
     {
         var t = aggregate.Totals;
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture,
-            $"{t.Failed} failed and {t.Succeeded} successful authentications on {aggregate.Server} in {aggregate.TimeWindow}, from {t.SourceIps} addresses against {t.Users} accounts.");
+            $"{t.Failed} failed and {t.Succeeded} successful authentication attempts on {aggregate.Server} in {aggregate.TimeWindow}, from {t.SourceIps} addresses against {t.Users} accounts.");
         if (aggregate.Events.FirstOrDefault(g => g.Status == AttemptStatus.Failed) is { } top)
-            text.Append(CultureInfo.InvariantCulture, $" Most failures: {top.Ip ?? "local"}{(top.Country is null ? "" : " (" + top.Country + ")")} with {top.Attempts} attempts as '{top.Username ?? "?"}' on {top.Service}.");
+            text.Append(CultureInfo.InvariantCulture, $" Most failures: {top.Ip ?? "local"}{(top.Country is null ? "" : " (" + top.Country + ")")} with {top.Attempts} failed attempts{(top.Username is null ? "" : " as '" + top.Username + "'")} on {top.Service}.");
+        // Probes, rejects and bans are not logins: said apart, so that no one reads them as failures.
+        var other = aggregate.Events.Where(g => !AttemptStatus.IsAttempt(g.Status)).GroupBy(g => g.Status)
+            .OrderByDescending(g => g.Sum(x => x.Attempts)).Select(g => $"{g.Sum(x => x.Attempts)} {Plural(g.Key)}").ToList();
+        if (other.Count > 0)
+            text.Append(CultureInfo.InvariantCulture, $" No login attempted: {string.Join(", ", other)}.");
         if (aggregate.Alerts.Count > 0)
         {
             var bySeverity = aggregate.Alerts.GroupBy(a => a.Severity).OrderByDescending(g => AlertSeverities.Rank(g.Key)).Select(g => $"{g.Count()} {g.Key}");
@@ -117,4 +110,14 @@ public static class RulesAnalyzer
             text.Append(" No rule alert fired.");
         return text.ToString();
     }
+
+    private static string Plural(string status) => status switch
+    {
+        AttemptStatus.Probe => "probes",
+        AttemptStatus.Rejected => "rejected",
+        AttemptStatus.Found => "fail2ban matches",
+        AttemptStatus.Banned => "fail2ban bans",
+        AttemptStatus.Unbanned => "fail2ban unbans",
+        _ => "other events",
+    };
 }

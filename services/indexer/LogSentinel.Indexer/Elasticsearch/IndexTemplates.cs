@@ -90,7 +90,7 @@ public sealed class IndexTemplates(ElasticsearchOptions options)
         {"@timestamp":{"type":"date"},
          "event":{"properties":{"id":{"type":"keyword"},"kind":{"type":"keyword"},"action":{"type":"keyword"},
            "outcome":{"type":"keyword"},"category":{"type":"keyword"},"type":{"type":"keyword"},
-           "dataset":{"type":"keyword"},"reason":{"type":"keyword","ignore_above":1024},"original":{"type":"keyword","index":false,"doc_values":false}}},
+           "dataset":{"type":"keyword"},"attempt":{"type":"boolean"},"reason":{"type":"keyword","ignore_above":1024},"original":{"type":"keyword","index":false,"doc_values":false}}},
          "host":{"properties":{"name":{"type":"keyword"}}},
          "process":{"properties":{"name":{"type":"keyword"},"pid":{"type":"long"},"command_line":{"type":"keyword","ignore_above":1024}}},
          "source":{"properties":{"address":{"type":"keyword"},"ip":{"type":"ip"},"port":{"type":"long"},

@@ -34,9 +34,13 @@ public sealed class MySqlSink(MySqlOptions options, IndexerMetrics metrics)
         metrics.RowsWritten.Add(analyses.Count, new KeyValuePair<string, object?>("table", "analyses"));
     }
 
-    /// <summary>What the seed's table holds: authentication failures (not sudo's "not allowed", not scans or disconnects).</summary>
+    /// <summary>
+    /// What the seed's table holds: failed authentication attempts, one row per attempt (event.attempt). Not the lines
+    /// that accompany an attempt already counted (PAM's line for sshd's, the [preauth] close), nor scans, rejects or
+    /// disconnects, whose outcome is failure too.
+    /// </summary>
     public static bool IsFailedLogin(SecurityEvent e) =>
-        e.Event.Outcome == EventOutcomes.Failure && e.Event.Category.Contains("authentication");
+        e.Event.Attempt && e.Event.Outcome == EventOutcomes.Failure;
 
     private static Task InsertFailedLogins(DbConnection connection, DbTransaction transaction, SecurityEvent[] rows, CancellationToken cancellation) =>
         Insert(connection, transaction, "INSERT IGNORE INTO failed_login_attempts (event_id, ip_address, username, country, attempt_time, reason, host, service) VALUES ",
