@@ -86,6 +86,7 @@ public sealed class ElasticsearchProtocolTests
         Assert.Equal("ip", mappings["properties"]!["source"]!["properties"]!["ip"]!["type"]!.GetValue<string>());
         Assert.Equal("date", mappings["properties"]!["@timestamp"]!["type"]!.GetValue<string>());
         Assert.Equal("keyword", mappings["properties"]!["source"]!["properties"]!["geo"]!["properties"]!["country_iso_code"]!["type"]!.GetValue<string>());
+        Assert.Equal("geo_point", mappings["properties"]!["source"]!["properties"]!["geo"]!["properties"]!["location"]!["type"]!.GetValue<string>());
         // Dashboards count failed logins as event.attempt:true AND event.outcome:failure.
         Assert.Equal("boolean", mappings["properties"]!["event"]!["properties"]!["attempt"]!["type"]!.GetValue<string>());
         Assert.False(mappings["dynamic"]!.GetValue<bool>());

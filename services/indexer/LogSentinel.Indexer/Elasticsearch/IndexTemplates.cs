@@ -94,7 +94,7 @@ public sealed class IndexTemplates(ElasticsearchOptions options)
          "host":{"properties":{"name":{"type":"keyword"}}},
          "process":{"properties":{"name":{"type":"keyword"},"pid":{"type":"long"},"command_line":{"type":"keyword","ignore_above":1024}}},
          "source":{"properties":{"address":{"type":"keyword"},"ip":{"type":"ip"},"port":{"type":"long"},
-           "geo":{"properties":{"country_iso_code":{"type":"keyword"},"country_name":{"type":"keyword"},"name":{"type":"keyword"}}}}},
+           "geo":{"properties":{"country_iso_code":{"type":"keyword"},"country_name":{"type":"keyword"},"name":{"type":"keyword"},"location":{"type":"geo_point"}}}}},
          "user":{"properties":{"name":{"type":"keyword","ignore_above":1024},"target":{"properties":{"name":{"type":"keyword","ignore_above":1024}}}}},
          "network":{"properties":{"protocol":{"type":"keyword"}}},
          "rule":{"properties":{"name":{"type":"keyword"}}},
