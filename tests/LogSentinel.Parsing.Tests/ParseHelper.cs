@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using LogSentinel.Contracts;
 
 namespace LogSentinel.Parsing.Tests;
@@ -44,6 +45,23 @@ internal static class ParseHelper
         Format = format,
         IncludeOriginal = original,
     };
+
+    /// <summary>The same moment as a traditional RFC 3164 stamp and as rsyslog's RFC 3339 one (Debian's two defaults), each with its space.</summary>
+    public static readonly string[] Stamps = ["Mar  2 08:15:01 ", "2026-03-02T08:15:01.123456+00:00 "];
+
+    /// <summary>One "host prog[pid]: message" under each of <see cref="Stamps"/>.</summary>
+    public static string[] InBothStamps(string hostProgramMessage) => [.. Stamps.Select(s => s + hostProgramMessage)];
+
+    /// <summary>A `journalctl -o json` entry, its fields escaped as journald writes them.</summary>
+    public static string Journal(string identifier, int pid, string message, string host = "web-01") =>
+        JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["__REALTIME_TIMESTAMP"] = "1772439301123456",
+            ["_HOSTNAME"] = host,
+            ["SYSLOG_IDENTIFIER"] = identifier,
+            ["_PID"] = pid.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["MESSAGE"] = message,
+        });
 
     public static SecurityEvent Single(string line)
     {

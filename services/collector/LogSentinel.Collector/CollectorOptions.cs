@@ -121,6 +121,8 @@ public sealed class JournalOptions
     public static readonly IReadOnlyList<string> DefaultIdentifiers =
     [
         "sshd", "sshd-session", "sshd-auth", "dropbear", "sudo", "su", "login", "systemd-logind",
+        // Older polkit (the 0.105 Debian and Ubuntu long shipped) logs as "polkitd(authority=local)".
+        "pkexec", "polkitd", "polkitd(authority=local)",
         "postfix/smtpd", "postfix/submission/smtpd", "postfix/smtps/smtpd", "postfix/postscreen", "postfix/anvil",
         "dovecot", "fail2ban-server", "fail2ban",
     ];

@@ -19,6 +19,7 @@ internal static class MessageDispatch
             Family.Postfix => PostfixMessages.Parse(input, ctx),
             Family.Dovecot => DovecotMessages.Parse(input, ctx),
             Family.Fail2ban => Fail2banMessages.Parse(input, ctx),
+            Family.Polkit => PolkitMessages.Parse(input, ctx),
             // cron only logs the sessions it opens; an authentication failure would still come through PAM.
             Family.Cron => false,
             _ => UnknownProgram(program, input, ctx),
@@ -46,6 +47,7 @@ internal static class MessageDispatch
         Postfix,
         Dovecot,
         Fail2ban,
+        Polkit,
         Cron,
     }
 
@@ -88,6 +90,9 @@ internal static class MessageDispatch
             case 'p':
                 if (program.StartsWith("postfix"u8))
                     return Family.Postfix;
+                // "polkitd(authority=local)" is one journal identifier; polkit-agent-helper-1 only writes PAM lines.
+                if (program.SequenceEqual("pkexec"u8) || program.StartsWith("polkitd"u8))
+                    return Family.Polkit;
                 break;
         }
         if (program.EndsWith("-login"u8))

@@ -6,7 +6,8 @@ namespace LogSentinel.Parsing.Messages;
 /// <summary>
 /// PAM authentication failures from any program: pam_unix and friends ("pam_unix(sshd:auth): authentication
 /// failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=ADDR  user=USER"), the old "(pam_unix)" and
-/// "pam_unix:" forms, and sshd's "PAM 2 more authentication failures; ...".
+/// "pam_unix:" forms, and sshd's "PAM 2 more authentication failures; ..."; and the accounts pam_faillock,
+/// pam_tally2 and pam_tally lock after too many of them.
 /// </summary>
 internal static class PamMessages
 {
@@ -22,6 +23,8 @@ internal static class PamMessages
             if (colon < 0 || colon > 64)
                 return false;
             var head = m[..colon];
+            if (IsLockoutModule(head) && Lockout(input, ctx, m[(colon + 2)..]))
+                return true;
             if (head.Contains((byte)'(') && !head.EndsWith(":auth)"u8) && !head.EndsWith("(auth)"u8))
                 return false;
             var open = head.IndexOf((byte)'(');
@@ -67,6 +70,52 @@ internal static class PamMessages
             d.User = input.Ref(who);
         return true;
     }
+
+    /// <summary>"pam_faillock(...)", "pam_tally2(...)", "pam_tally(...)": the modules that lock accounts.</summary>
+    private static bool IsLockoutModule(ReadOnlySpan<byte> head) =>
+        head.StartsWith("pam_faillock"u8) || head.StartsWith("pam_tally"u8);
+
+    /// <summary>
+    /// An account locked after too many failures: pam_faillock's "Consecutive login failures for user USER account
+    /// temporarily locked", pam_tally2's and pam_tally's "user USER (UID) tally N, deny M" (which they log past the
+    /// limit, or at every failure with 'debug': only N over M is a lock). The user name is read from the right: it
+    /// is the one part of the line a caller of PAM chose. No attempt: the failures before it were counted already.
+    /// </summary>
+    private static bool Lockout(in MessageInput input, ParseContext ctx, ReadOnlySpan<byte> m)
+    {
+        ReadOnlySpan<byte> user;
+        if (Bytes.TrySkip(ref m, "Consecutive login failures for user "u8))
+        {
+            if (!m.EndsWith(" account temporarily locked"u8))
+                return false;
+            user = m[..^27];
+        }
+        else if (Bytes.TrySkip(ref m, "user "u8))
+        {
+            var deny = m.LastIndexOf(", deny "u8);
+            if (deny < 0 || !Bytes.TryParseInt(m[(deny + 7)..], out var limit))
+                return false;
+            var tally = m[..deny].LastIndexOf(" tally "u8);
+            if (tally < 0 || !Bytes.TryParseInt(m[(tally + 7)..deny], out var count) || limit == 0 || count <= limit)
+                return false;
+            var head = m[..tally];
+            var open = head.LastIndexOf(" ("u8);
+            if (open < 0 || head[^1] != ')' || !IsNumber(head[(open + 2)..^1]))
+                return false;
+            user = head[..open];
+        }
+        else
+        {
+            return false;
+        }
+        ref var d = ref ctx.Drafts.Add(EventActions.AccountLocked, EventOutcomes.Failure);
+        d.Attempt = AttemptKind.None;
+        if (!user.IsEmpty)
+            d.User = input.Ref(user);
+        return true;
+    }
+
+    private static bool IsNumber(ReadOnlySpan<byte> s) => !s.IsEmpty && s.IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0;
 
     /// <summary>
     /// Services whose program logs every attempt itself, so that PAM's line is a second account of it: sshd (its

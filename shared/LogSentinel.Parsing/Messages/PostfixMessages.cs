@@ -4,8 +4,9 @@ using LogSentinel.Parsing.Text;
 namespace LogSentinel.Parsing.Messages;
 
 /// <summary>
-/// postfix smtpd and postscreen: SASL failures and successes, NOQUEUE / queue-id rejects and milter rejects,
-/// protocol violations, connections lost before mail, postscreen's bot verdicts and anvil rate limits.
+/// postfix smtpd and postscreen: SASL failures and successes, NOQUEUE / queue-id rejects and milter rejects (told
+/// apart by postfix's own text: relay, unknown recipient, HELO, DNS blocklist), non-SMTP commands, protocol
+/// violations, connections lost before mail, postscreen's bot verdicts and DNSBL ranks, and anvil rate limits.
 /// The client is always "NAME[ADDR]" (or "[ADDR]:PORT" in postscreen); the address is inside the brackets.
 /// </summary>
 internal static class PostfixMessages
@@ -43,8 +44,12 @@ internal static class PostfixMessages
             return LostConnection(input, ctx, m, 14);
         if (m.StartsWith("PREGREET "u8) || m.StartsWith("HANGUP "u8) || m.StartsWith("COMMAND TIME LIMIT "u8)
             || m.StartsWith("COMMAND COUNT LIMIT "u8) || m.StartsWith("COMMAND LENGTH LIMIT "u8)
-            || m.StartsWith("BARE NEWLINE "u8) || m.StartsWith("NON-SMTP COMMAND "u8) || m.StartsWith("COMMAND PIPELINING "u8))
+            || m.StartsWith("BARE NEWLINE "u8) || m.StartsWith("COMMAND PIPELINING "u8))
             return PostscreenVerdict(input, ctx, m);
+        if (m.StartsWith("NON-SMTP COMMAND from ["u8))
+            return PostscreenNonSmtp(input, ctx, m[22..]);
+        if (m.StartsWith("DNSBL rank "u8))
+            return DnsblRank(input, ctx, m);
         return false;
     }
 
@@ -60,20 +65,31 @@ internal static class PostfixMessages
 
     private static bool Warning(in MessageInput input, ParseContext ctx, ReadOnlySpan<byte> m)
     {
+        // "non-SMTP command from HOST[ADDR][:PORT]: TEXT": the client spoke another protocol (an HTTP request, a proxy probe).
+        if (m.StartsWith("non-SMTP command from "u8))
+        {
+            if (!TryClient(m[22..], out var client, out var clientPort, out var clientUsed))
+                return false;
+            var text = m[(22 + clientUsed)..];
+            Bytes.TrySkip(ref text, ": "u8);
+            return Add(input, ctx, EventActions.SmtpNonSmtpCommand, client, clientPort, text);
+        }
         // "HOST[ADDR][:PORT]: SASL MECH authentication failed: TEXT[, sasl_username=USER]"
         if (TryClient(m, out var address, out var port, out var used))
         {
             var rest = m[used..];
             if (!rest.StartsWith(": SASL "u8))
-                return rest.StartsWith(": non-SMTP command"u8) && Add(input, ctx, EventActions.SmtpScan, address, port, rest[2..]);
+                return false;
             var failed = rest.IndexOf(" authentication failed"u8);
             if (failed < 0)
                 return false;
+            var why = rest[(failed + 22)..];
             // The server lost its own authentication backend: no attempt by the client was judged.
-            if (rest[(failed + 22)..].IndexOf("Connection lost to authentication server"u8) >= 0)
+            if (why.IndexOf("Connection lost to authentication server"u8) >= 0)
                 return false;
             ref var d = ref ctx.Drafts.Add(EventActions.SmtpSaslAuthFailed, EventOutcomes.Failure);
-            d.Attempt = AttemptKind.MailFront;
+            // A mechanism the server does not offer was refused before any credential was looked at.
+            d.Attempt = why.StartsWith(": Invalid authentication mechanism"u8) ? AttemptKind.None : AttemptKind.MailFront;
             d.Address = input.Ref(address);
             d.Port = port;
             d.Protocol = Smtp;
@@ -107,13 +123,88 @@ internal static class PostfixMessages
             return false;
         var text = m[(from + 6 + used)..];
         Bytes.TrySkip(ref text, ": "u8);
+        var action = RejectAction(text[..EnvelopeStart(text)]);
         // Envelope addresses and HELO after "; from=" are the client's words: keep the reason to postfix's own.
         var envelope = text.IndexOf("; from="u8);
         if (envelope < 0)
             envelope = text.IndexOf("; proto="u8);
         if (envelope >= 0)
             text = text[..envelope];
-        return Add(input, ctx, EventActions.SmtpReject, address, port, text);
+        return Add(input, ctx, action, address, port, text);
+    }
+
+    /// <summary>
+    /// Tells a reject apart by postfix's own words in the reply "CODE [X.Y.Z ][&lt;ITEM&gt;: ]TEXT", the envelope cut off.
+    /// Only a client blocklist reply starts right after the status codes; the others follow the client's ITEM (a
+    /// recipient, a HELO name), which may hold any text, "&gt;: Relay access denied" included. Every place after a
+    /// "&gt;: " where one of postfix's texts could start is looked at: the reply is classified only when exactly one class
+    /// of them holds. Text a client writes into its ITEM can then turn its own reject into a plain smtp_reject, or name a
+    /// class for a reject postfix gave none; it cannot move a reject from one class postfix gave to another.
+    /// </summary>
+    private static string RejectAction(ReadOnlySpan<byte> reply)
+    {
+        var text = SkipStatus(reply);
+        // smtpd's reject_rbl_client, postscreen's: "Service unavailable; Client host [ADDR] blocked using ZONE[; TEXT]".
+        if (Bytes.TrySkip(ref text, "Service unavailable; Client host ["u8) || Bytes.TrySkip(ref text, "Service unavailable; client ["u8))
+        {
+            var close = text.IndexOf((byte)']');
+            return close > 0 && text[close..].StartsWith("] blocked using "u8) ? EventActions.SmtpClientBlocklisted : EventActions.SmtpReject;
+        }
+        // No ITEM, or an empty one written without its brackets: postfix's text is at a place the client cannot move.
+        if (text.IsEmpty || text[0] != '<')
+            return TextAction(text.StartsWith(": "u8) ? text[2..] : text) ?? EventActions.SmtpReject;
+        string? found = null;
+        var at = 1;
+        while (true)
+        {
+            var i = text[at..].IndexOf(">: "u8);
+            if (i < 0)
+                break;
+            at += i + 3;
+            var action = TextAction(text[at..]);
+            if (action is null)
+                continue;
+            if (found is not null && !ReferenceEquals(found, action))
+                return EventActions.SmtpReject;
+            found = action;
+        }
+        return found ?? EventActions.SmtpReject;
+    }
+
+    /// <summary>
+    /// Where the envelope postfix appends to a reject ("; from=&lt;S&gt; to=&lt;R&gt; proto=P helo=&lt;H&gt;", each part
+    /// only when known) starts: it follows postfix's text, so text a client wrote into it never passes for postfix's.
+    /// </summary>
+    private static int EnvelopeStart(ReadOnlySpan<byte> text) =>
+        Earlier(Earlier(Earlier(text.Length, text.IndexOf("; from=<"u8)), text.IndexOf("; to=<"u8)), text.IndexOf("; proto="u8));
+
+    private static int Earlier(int end, int at) => at >= 0 && at < end ? at : end;
+
+    /// <summary>Skips "CODE " and "X.Y.Z " at the start of a reply (milter replies may lack the first).</summary>
+    private static ReadOnlySpan<byte> SkipStatus(ReadOnlySpan<byte> reply)
+    {
+        var n = Bytes.ReadInt(reply, out _);
+        if (n == 3 && reply.Length > 3 && reply[3] == ' ')
+            reply = reply[4..];
+        var dsn = Bytes.Token(reply);
+        if (dsn.Length >= 5 && dsn.Length < reply.Length && Bytes.IsDigit(dsn[0]) && dsn[1] == '.')
+            reply = reply[(dsn.Length + 1)..];
+        return reply;
+    }
+
+    /// <summary>The action postfix's text after a reply's ITEM stands for, or null for one no finer action names.</summary>
+    private static string? TextAction(ReadOnlySpan<byte> text)
+    {
+        if (text.StartsWith("Relay access denied"u8))
+        {
+            var end = text[19..];
+            return end.IsEmpty || end.StartsWith("; "u8) ? EventActions.SmtpRelayDenied : null;
+        }
+        if (text.StartsWith("Helo command rejected: "u8))
+            return EventActions.SmtpHeloRejected;
+        if (Bytes.TrySkip(ref text, "Recipient address rejected: "u8))
+            return text.StartsWith("User unknown"u8) || text.StartsWith("undeliverable address"u8) ? EventActions.SmtpRecipientUnknown : null;
+        return text.StartsWith("User unknown in "u8) ? EventActions.SmtpRecipientUnknown : null;
     }
 
     private static bool AfterCommand(in MessageInput input, ParseContext ctx, ReadOnlySpan<byte> m, string action, ReadOnlySpan<byte> reason)
@@ -148,6 +239,32 @@ internal static class PostfixMessages
         var verdict = m[..from];
         var after = verdict.IndexOf(" after "u8);
         return Add(input, ctx, EventActions.SmtpScan, address, port, after > 0 && !verdict.StartsWith("COMMAND"u8) ? verdict[..after] : verdict);
+    }
+
+    /// <summary>postscreen: "NON-SMTP COMMAND from [ADDR]:PORT after CMD: TEXT"; the reason is the client's TEXT, as smtpd's.</summary>
+    private static bool PostscreenNonSmtp(in MessageInput input, ParseContext ctx, ReadOnlySpan<byte> m)
+    {
+        if (!TryClient(m, out var address, out var port, out var used))
+            return false;
+        var rest = m[used..];
+        ReadOnlySpan<byte> text = default;
+        if (Bytes.TrySkip(ref rest, " after "u8))
+        {
+            // postscreen's state name ("CONNECT", "RCPT") is one word; the client's text follows its ": ".
+            var colon = rest.IndexOf(": "u8);
+            if (colon >= 0 && !rest[..colon].Contains((byte)' '))
+                text = rest[(colon + 2)..];
+        }
+        return Add(input, ctx, EventActions.SmtpNonSmtpCommand, address, port, text);
+    }
+
+    /// <summary>postscreen: "DNSBL rank N for [ADDR]:PORT": the client is listed by the configured DNS blocklists.</summary>
+    private static bool DnsblRank(in MessageInput input, ParseContext ctx, ReadOnlySpan<byte> m)
+    {
+        var n = Bytes.ReadInt(m[11..], out _);
+        if (n == 0 || !m[(11 + n)..].StartsWith(" for ["u8) || !TryClient(m[(11 + n + 5)..], out var address, out var port, out _))
+            return false;
+        return Add(input, ctx, EventActions.SmtpClientBlocklisted, address, port, m[..(11 + n)]);
     }
 
     /// <summary>Successful SASL login: "client=HOST[ADDR], sasl_method=PLAIN, sasl_username=USER".</summary>

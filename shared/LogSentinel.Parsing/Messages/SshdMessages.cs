@@ -6,8 +6,9 @@ namespace LogSentinel.Parsing.Messages;
 
 /// <summary>
 /// OpenSSH's sshd / sshd-session messages, across versions: failed, invalid and accepted logins, refusals by
-/// Allow/Deny rules, too many failures, pre-authentication disconnects, scanners (no banner, bad banner,
-/// failed key exchange), tcp_wrappers refusals and sshd's PAM layer.
+/// Allow/Deny rules, too many failures, pre-authentication disconnects and timeouts, what clients that never
+/// speak proper SSH leave (scanners and health checks, bad banners, failed negotiations, broken packets),
+/// tcp_wrappers refusals and sshd's PAM layer.
 /// </summary>
 internal static class SshdMessages
 {
@@ -78,6 +79,11 @@ internal static class SshdMessages
                     return Closed(input, ctx, m[20..]);
                 if (m.StartsWith("Connection from "u8))
                     return ConnectionFrom(input, ctx, m[16..]);
+                // The packet layer names no address; newer sshd follow with ssh_dispatch_run_fatal, which does.
+                if (m.StartsWith("Corrupted MAC on input"u8) || m.StartsWith("Corrupted padlen "u8))
+                    return ContextEvent(input, ctx, EventActions.SshProtocolError, m);
+                if (m.StartsWith("Connection timed out during banner exchange"u8))
+                    return ContextEvent(input, ctx, EventActions.SshScan, m);
                 break;
             case (byte)'D':
                 if (m.StartsWith("Disconnected from "u8))
@@ -89,19 +95,25 @@ internal static class SshdMessages
                 break;
             case (byte)'B':
                 if (m.StartsWith("Bad protocol version identification "u8))
-                    return LastFromAddress(input, ctx, m, EventActions.SshScan);
+                    return LastFromAddress(input, ctx, m, EventActions.SshBadBanner);
+                if (m.StartsWith("Bad remote protocol version identification"u8))
+                    return ContextEvent(input, ctx, EventActions.SshBadBanner, m);
+                if (m.StartsWith("Bad packet length "u8))
+                    return ContextEvent(input, ctx, EventActions.SshProtocolError, m);
                 break;
             case (byte)'b':
                 if (m.StartsWith("banner exchange: Connection from "u8))
-                    return AddressEvent(input, ctx, m[33..], EventActions.SshScan, reason: m);
+                    return BannerExchange(input, ctx, m);
                 break;
             case (byte)'k':
                 if (m.StartsWith("kex_exchange_identification: "u8))
-                    return ContextEvent(input, ctx, EventActions.SshScan, m);
+                    return ContextEvent(input, ctx, IdentificationAction(m[29..]), m);
                 break;
             case (byte)'s':
                 if (m.StartsWith("ssh_dispatch_run_fatal: Connection from "u8))
                     return DispatchFatal(input, ctx, m[40..]);
+                if (m.StartsWith("scanned from "u8))
+                    return AddressEvent(input, ctx, m[13..], EventActions.SshScan, reason: m[..7]);
                 break;
             case (byte)'T':
                 if (m.StartsWith("Timeout before authentication for "u8))
@@ -113,19 +125,23 @@ internal static class SshdMessages
                 break;
             case (byte)'n':
                 if (m.StartsWith("no matching "u8))
-                    return ContextEvent(input, ctx, EventActions.SshScan, m);
+                    return ContextEvent(input, ctx, EventActions.SshNegotiationFailed, m);
                 break;
             case (byte)'P':
                 if (m.StartsWith("PAM: "u8))
                     return PamError(input, ctx, m[5..]);
+                if (m.StartsWith("Protocol major versions differ for "u8))
+                    return AddressEvent(input, ctx, m[35..], EventActions.SshBadBanner, reason: m[..30]);
                 if (m.StartsWith("Protocol major versions differ"u8))
-                    return ContextEvent(input, ctx, EventActions.SshScan, m);
+                    return ContextEvent(input, ctx, EventActions.SshBadBanner, m);
                 if (m.StartsWith("PAM "u8))
                     return PamMessages.Parse(input.WithMessage(m), ctx);
                 break;
             case (byte)'p':
                 if (m.StartsWith("pam_"u8))
                     return PamMessages.Parse(input.WithMessage(m), ctx);
+                if (m.StartsWith("probed from "u8))
+                    return AddressEvent(input, ctx, m[12..], EventActions.SshScan, reason: m[..6]);
                 break;
             case (byte)'r':
                 if (m.StartsWith("refused connect from "u8))
@@ -416,6 +432,9 @@ internal static class SshdMessages
         Bytes.TrimPreauth(ref m);
         if (Bytes.TrySkip(ref m, ": "u8))
         {
+            // Older sshd disconnected with the packet layer's complaint ("Disconnecting: Bad packet length 1349676916.").
+            if (IsPacketCorruption(m))
+                return ContextEvent(input, ctx, EventActions.SshProtocolError, m);
             if (!m.StartsWith("Too many authentication failures"u8))
                 return false;
             ref var t = ref ctx.Drafts.Add(EventActions.SshTooManyAuthFailures, EventOutcomes.Failure);
@@ -489,9 +508,12 @@ internal static class SshdMessages
         return true;
     }
 
-    /// <summary>A message that names the address right after its fixed prefix: "... from ADDR[ port N]...".</summary>
+    /// <summary>
+    /// A message that names the address right after its fixed prefix: "... from ADDR[ port N]...". Unless
+    /// <paramref name="ownConnection"/> is false (the listener reporting on a child), the address is the line's connection's.
+    /// </summary>
     private static bool AddressEvent(in MessageInput input, ParseContext ctx, ReadOnlySpan<byte> afterPrefix, string action,
-        string? user = null, ReadOnlySpan<byte> reason = default, AttemptKind attempt = AttemptKind.None)
+        string? user = null, ReadOnlySpan<byte> reason = default, AttemptKind attempt = AttemptKind.None, bool ownConnection = true)
     {
         var address = AddressReader.Read(afterPrefix);
         if (address.IsEmpty)
@@ -506,7 +528,8 @@ internal static class SshdMessages
             d.User = TextRef.FromString(user);
         if (!reason.IsEmpty)
             d.Reason = input.Ref(Bytes.TrimEndSpaces(reason));
-        ctx.SetConnectionAddress(d.Address);
+        if (ownConnection)
+            ctx.SetConnectionAddress(d.Address);
         return true;
     }
 
@@ -533,7 +556,7 @@ internal static class SshdMessages
         return true;
     }
 
-    /// <summary>A scanner message without an address ("kex_exchange_identification: ..."): the connection gives it.</summary>
+    /// <summary>A message without an address ("kex_exchange_identification: ...", "Bad packet length N."): the connection gives it.</summary>
     private static bool ContextEvent(in MessageInput input, ParseContext ctx, string action, ReadOnlySpan<byte> m)
     {
         ref var d = ref ctx.Drafts.Add(action, EventOutcomes.Failure);
@@ -544,19 +567,63 @@ internal static class SshdMessages
         return true;
     }
 
-    /// <summary>"Unable to negotiate with ADDR port N: no matching ..." or, without an address, "... a key exchange method".</summary>
+    /// <summary>
+    /// "Unable to negotiate with ADDR port N: no matching ... found. Their offer: ..." or, without an address,
+    /// "... a key exchange method". After a rekey sshd names the account first ("with authenticating user U ADDR
+    /// port N"); the user name and the offer are both the client's words, so the connection gives the address then.
+    /// </summary>
     private static bool UnableToNegotiate(in MessageInput input, ParseContext ctx, ReadOnlySpan<byte> m)
     {
         if (m.StartsWith("Unable to negotiate with "u8))
         {
             var tail = m[25..];
-            var colon = tail.IndexOf(": "u8);
-            return AddressEvent(input, ctx, tail, EventActions.SshScan, reason: colon < 0 ? default : tail[(colon + 2)..]);
+            if (!tail.StartsWith("authenticating user "u8) && !tail.StartsWith("invalid user "u8))
+            {
+                var colon = tail.IndexOf(": "u8);
+                return AddressEvent(input, ctx, tail, EventActions.SshNegotiationFailed, reason: colon < 0 ? default : tail[(colon + 2)..]);
+            }
         }
-        return ContextEvent(input, ctx, EventActions.SshScan, m);
+        return ContextEvent(input, ctx, EventActions.SshNegotiationFailed, m);
     }
 
-    /// <summary>"ssh_dispatch_run_fatal: Connection from [authenticating user USER ]ADDR port N: REASON".</summary>
+    /// <summary>
+    /// What the banner exchange's complaint says about the client ("kex_exchange_identification: REASON"): one that sent
+    /// something other than an SSH identification is no health check; one that closed or reset the connection may be.
+    /// </summary>
+    private static string IdentificationAction(ReadOnlySpan<byte> reason) =>
+        reason.StartsWith("client sent invalid protocol identifier"u8) || reason.StartsWith("banner line "u8)
+            ? EventActions.SshBadBanner
+            : EventActions.SshScan;
+
+    /// <summary>
+    /// "banner exchange: Connection from ADDR port N: REASON": sshd's verdict on the client's identification ("invalid
+    /// format", "could not read protocol version"), unless the connection itself failed ("Broken pipe").
+    /// </summary>
+    private static bool BannerExchange(in MessageInput input, ParseContext ctx, ReadOnlySpan<byte> m)
+    {
+        var tail = m[33..];
+        var address = AddressReader.Read(tail);
+        var after = tail[address.Length..];
+        after = after[AddressReader.ReadPort(after, out _)..];
+        Bytes.TrySkip(ref after, ": "u8);
+        var action = IsConnectionFailure(after) ? EventActions.SshScan : EventActions.SshBadBanner;
+        return AddressEvent(input, ctx, tail, action, reason: m);
+    }
+
+    /// <summary>errno texts sshd reports when the connection failed under it: what a port scan leaves.</summary>
+    private static bool IsConnectionFailure(ReadOnlySpan<byte> reason) =>
+        reason.StartsWith("Broken pipe"u8) || reason.StartsWith("Connection reset"u8) || reason.StartsWith("Connection timed out"u8)
+        || reason.StartsWith("No route to host"u8) || reason.StartsWith("Network is unreachable"u8);
+
+    /// <summary>The packet layer's own complaints about what the client sent (OpenSSH's packet.c, old and new).</summary>
+    private static bool IsPacketCorruption(ReadOnlySpan<byte> reason) =>
+        reason.StartsWith("Bad packet length"u8) || reason.StartsWith("Corrupted MAC on input"u8) || reason.StartsWith("Corrupted padlen"u8)
+        || reason.StartsWith("Packet corrupt"u8) || reason.StartsWith("Packet integrity error"u8);
+
+    /// <summary>
+    /// "ssh_dispatch_run_fatal: Connection from [authenticating user USER ]ADDR port N: REASON": the packet layer gave
+    /// up on what the client sent (a MAC that does not verify, a corrupt packet, bytes that do not parse).
+    /// </summary>
     private static bool DispatchFatal(in MessageInput input, ParseContext ctx, ReadOnlySpan<byte> m)
     {
         Bytes.TrimPreauth(ref m);
@@ -567,7 +634,7 @@ internal static class SshdMessages
         var end = colon < 0 ? m.Length : portAt + colon;
         if (!AddressReader.TryReadTail(m[..end], out var head, out var address, out var port))
             return false;
-        ref var d = ref ctx.Drafts.Add(EventActions.SshScan, EventOutcomes.Failure);
+        ref var d = ref ctx.Drafts.Add(EventActions.SshProtocolError, EventOutcomes.Failure);
         d.Address = input.Ref(address);
         d.Port = port;
         d.Protocol = Ssh;
@@ -579,11 +646,14 @@ internal static class SshdMessages
         return true;
     }
 
-    /// <summary>"Timeout before authentication for ADDR port N" or "... for connection from ADDR to ADDR, pid = N".</summary>
+    /// <summary>
+    /// "Timeout before authentication for ADDR port N" (the connection's own process) or, from OpenSSH 9.8's listener,
+    /// "... for connection from ADDR to ADDR, pid = N": the listener's pid is no connection, so the address is not its.
+    /// </summary>
     private static bool Timeout(in MessageInput input, ParseContext ctx, ReadOnlySpan<byte> m)
     {
-        Bytes.TrySkip(ref m, "connection from "u8);
-        return AddressEvent(input, ctx, m, EventActions.SshScan, attempt: AttemptKind.End);
+        var listener = Bytes.TrySkip(ref m, "connection from "u8);
+        return AddressEvent(input, ctx, m, EventActions.SshPreauthTimeout, attempt: AttemptKind.End, ownConnection: !listener);
     }
 
     /// <summary>"Connection from ADDR port N on ADDR port 22[ rdomain ...]": a new connection starts.</summary>
