@@ -7,7 +7,8 @@ namespace LogSentinel.Detector.Tests;
 
 /// <summary>
 /// The default rules over a realistic auth.log from ../shared/bench/gen_authlog.py, checked against the generator's
-/// ground-truth sidecar: every attacker caught, no legitimate user's or background scanner's address named, and
+/// ground-truth sidecar: every attacker caught, no legitimate user's address named (background bots only by the rules
+/// meant for one-shot bait logins and bursts), and
 /// every distributed campaign reported as an attack on its target accounts, not address by address.
 /// </summary>
 public sealed class GeneratorGroundTruthTests : IClassFixture<GeneratorGroundTruthTests.Corpus>
@@ -48,8 +49,26 @@ public sealed class GeneratorGroundTruthTests : IClassFixture<GeneratorGroundTru
 
     private JsonElement[] Truth(string section) => [.. _corpus.Truth.RootElement.GetProperty(section).EnumerateArray()];
 
+    /// <summary>The addresses alerts are about: an address-keyed alert's address, or each address seen in its IPv6 prefix.</summary>
     private HashSet<string> NamedSources() =>
-        _corpus.Result.Alerts.Where(a => a.Group.ContainsKey("source.ip")).Select(a => a.Group["source.ip"]).ToHashSet();
+        _corpus.Result.Alerts.SelectMany(AddressesOf).ToHashSet();
+
+    private static IEnumerable<string> AddressesOf(AlertRaised a)
+    {
+        foreach (var (field, value) in a.Group)
+        {
+            if (field == "source.ip")
+                yield return value;
+            else if (field.StartsWith("source.ip/", StringComparison.Ordinal))
+            {
+                if (!value.Contains('/'))
+                    yield return value;
+                else
+                    foreach (var ip in a.SourceIps.Where(ip => IpNetwork.TryParse(value, out var n, out _) && n!.Contains(System.Net.IPAddress.Parse(ip))))
+                        yield return ip;
+            }
+        }
+    }
 
     [Fact]
     public void Should_catch_every_attacker_of_the_ground_truth()
@@ -62,7 +81,7 @@ public sealed class GeneratorGroundTruthTests : IClassFixture<GeneratorGroundTru
     }
 
     [Fact]
-    public void Should_name_no_legitimate_user_and_no_background_address()
+    public void Should_name_no_legitimate_user_and_background_noise_only_as_bait_or_burst_bots()
     {
         var attackers = Truth("attackers").Select(a => a.GetProperty("ip").GetString()!).ToHashSet();
         var legit = Truth("legit").Select(l => l.GetProperty("ip").GetString()!).ToHashSet();
@@ -70,8 +89,14 @@ public sealed class GeneratorGroundTruthTests : IClassFixture<GeneratorGroundTru
         var named = NamedSources();
 
         Assert.Empty(named.Intersect(legit));
-        // Everything named is an attacker: the thousands of background addresses with 1-3 failures are not.
-        Assert.Empty(named.Except(attackers));
+        // The thousands of background addresses with 1-3 failures are named only where one failure says enough: a
+        // login for a bait mailbox (the generator's bots try admin@, info@, postmaster@...), or a burst of three
+        // SMTP AUTH failures within seconds. No ssh rule and no count over minutes or hours names them.
+        var background = _corpus.Result.Alerts
+            .Where(a => AddressesOf(a).Any(ip => !attackers.Contains(ip)))
+            .Select(a => a.RuleId)
+            .ToHashSet();
+        Assert.Subset(new HashSet<string> { "mail-bait-account", "mail-auth-burst" }, background);
     }
 
     [Fact]
@@ -97,7 +122,7 @@ public sealed class GeneratorGroundTruthTests : IClassFixture<GeneratorGroundTru
     [Fact]
     public void Should_match_the_sshd_jail_on_addresses_with_five_failures_in_ten_minutes()
     {
-        var sshd = _corpus.Result.Alerts.Where(a => a.RuleId == "ssh-brute-force").Select(a => a.Offender).ToHashSet();
+        var sshd = _corpus.Result.Alerts.Where(a => a.RuleId == "ssh-brute-force").SelectMany(AddressesOf).ToHashSet();
         var expected = Truth("attackers")
             .Where(a => a.GetProperty("service").GetString() == "ssh" && a.GetProperty("max_failures_600s").GetInt32() >= 5)
             .Select(a => a.GetProperty("ip").GetString()!)

@@ -27,19 +27,27 @@ public class RuleLoadingTests
     {
         var rules = RuleSetLoader.Load(Engine.DefaultRules);
 
-        Assert.True(rules.Rules.Count >= 12);
-        // impossible_travel is new and not among the shipped rules yet: the rewritten default set brings it.
-        foreach (var type in Enum.GetValues<RuleType>().Except([RuleType.ImpossibleTravel]))
+        Assert.True(rules.Rules.Count >= 30);
+        foreach (var type in Enum.GetValues<RuleType>())
             Assert.Contains(rules.Rules, r => r.Type == type);
         Assert.Equal(["source", "user", "host"], rules.Dimensions);
-        // The list: sshd jail, the seed's fast brute force, mail SASL, enumeration, spraying, fail->success,
-        // root, fleet-wide and recidive.
+        // fail2ban's sshd jail (5 attempts in 10 minutes) and the seed's "more than 5 failed logins in 30 seconds".
         var sshd = rules.Rules.Single(r => r.Id == "ssh-brute-force");
         Assert.Equal((TimeSpan.FromMinutes(10), 5L), (sshd.Window, sshd.Threshold));
         var fast = rules.Rules.Single(r => r.Id == "ssh-brute-force-fast");
-        Assert.Equal((TimeSpan.FromSeconds(30), 5L), (fast.Window, fast.Threshold));
-        foreach (var id in new[] { "postfix-sasl-brute-force", "dovecot-brute-force", "ssh-invalid-user-enumeration", "password-spray", "login-after-failures", "ssh-root-brute-force", "fleet-wide-attack", "fail2ban-recidive" })
+        Assert.Equal((TimeSpan.FromSeconds(30), 6L), (fast.Window, fast.Threshold));
+        foreach (var id in new[] { "mail-brute-force", "mail-auth-burst", "mail-bait-account", "ssh-invalid-user-enumeration", "ssh-preauth-exploitation", "slow-brute-force", "password-spray", "login-after-failures", "ssh-root-brute-force", "impossible-travel", "fleet-wide-attack", "fail2ban-recidive", "pkexec-exploit", "account-locked" })
             Assert.Contains(rules.Rules, r => r.Id == id);
+    }
+
+    [Fact]
+    public void Should_count_attempts_and_group_addresses_by_their_ipv6_64_in_every_address_rule_of_the_default_rules()
+    {
+        var rules = RuleSetLoader.Load(Engine.DefaultRules);
+
+        var byAddress = rules.Rules.Where(r => r.GroupBy.Dimension == "source" && r.Id is not ("ssh-root-login" or "fail2ban-recidive")).ToArray();
+        Assert.NotEmpty(byAddress);
+        Assert.All(byAddress, r => Assert.Contains(r.GroupBy.Parts, p => p.V6Prefix == 64));
     }
 
     [Fact]

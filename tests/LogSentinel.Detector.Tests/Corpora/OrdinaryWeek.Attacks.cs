@@ -203,7 +203,7 @@ public sealed partial class OrdinaryWeek
 
         // Local: the web server's account tries PwnKit, a compromised account tries sudo, another account gets locked.
         {
-            var t = at.AddDays(6).AddHours(3);
+            var t = at.AddDays(5).AddHours(14);
             var pid = NextPid();
             Auth(t, "pkexec", pid, "www-data: The value for the SHELL variable was not found the /etc/shells file [USER=root] [TTY=/dev/pts/3] [CWD=/tmp/.x] [COMMAND=GCONV_PATH=./gconv PATH=GCONV_PATH=. SHELL=/fake/shell CHARSET=PWNKIT]");
             Attacks.Add(new Attack("PwnKit (CVE-2021-4034)", "pkexec-exploit", "www-data|" + Host));

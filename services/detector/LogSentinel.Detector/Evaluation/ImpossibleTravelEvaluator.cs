@@ -8,22 +8,28 @@ namespace LogSentinel.Detector.Evaluation;
 /// When both logins carry a location (a city database), the journey is impossible when the great-circle distance
 /// over the elapsed time exceeds the rule's speed; otherwise a change of country within the window is enough.
 /// Logins without a country (private and reserved addresses) say nothing about where the account is and are
-/// ignored. A key remembers only its latest login: each login is judged against the one before it.
+/// ignored. A key remembers its latest login, and each login is judged against the one before it; with a
+/// `lookback`, it also remembers the countries it used within it, and a login from one of them is no journey (a
+/// second home, a VPN the owner uses, the phone's roaming), so only a place new to the account raises an alert.
 /// </summary>
 internal sealed class ImpossibleTravelEvaluator(Rule rule) : RuleEvaluator<ImpossibleTravelEvaluator.State>(rule)
 {
     /// <summary>Mean earth radius (IUGG), km.</summary>
     private const double EarthRadiusKm = 6371.0088;
 
+    /// <summary>Countries remembered per account: more than anyone really uses; the oldest is forgotten first.</summary>
+    internal const int MaxPlaces = 16;
+
     internal sealed class State : KeyState
     {
         public bool HasLogin;
         public Seen Latest;
         public GeoPoint? Location;
+        public List<(string Country, long LastTicks)>? Places;
     }
 
-    // The previous login matters only while a next one could come within the window.
-    protected override TimeSpan Retention => Rule.Window;
+    // The previous login matters only while a next one could come within the window; known places for the look-back.
+    protected override TimeSpan Retention => Rule.LookBack > Rule.Window ? Rule.LookBack : Rule.Window;
 
     protected override State NewState() => new();
 
@@ -32,7 +38,7 @@ internal sealed class ImpossibleTravelEvaluator(Rule rule) : RuleEvaluator<Impos
     protected override AlertEpisode? Evaluate(State state, string key, SecurityEvent e, in Seen seen, bool isThen)
     {
         var location = e.Source?.Geo?.Location;
-        if (!state.HasLogin || !Impossible(state.Latest, state.Location, seen, location))
+        if (!state.HasLogin || !Impossible(state.Latest, state.Location, seen, location) || Known(state, seen))
         {
             Remember(state, seen, location);
             return null;
@@ -47,21 +53,49 @@ internal sealed class ImpossibleTravelEvaluator(Rule rule) : RuleEvaluator<Impos
     }
 
     /// <summary>
-    /// During the cooldown every further login is listed in the alert, and each one that is again impossible from the
-    /// login before it adds to the count: an account hopping between continents shows as more than one journey.
+    /// During the cooldown each further login that is again impossible from the one before it is another journey: it
+    /// joins the alert and adds to the count (an account hopping between continents). Ordinary logins of the account
+    /// between the journeys are not listed: the alert names the places that cannot all be the owner.
     /// </summary>
     protected override void Extend(State state, AlertEpisode episode, SecurityEvent e, in Seen seen, bool isThen)
     {
         var location = e.Source?.Geo?.Location;
-        var impossible = state.HasLogin && Impossible(state.Latest, state.Location, seen, location);
-        episode.Add(seen, seen.Country);
-        if (impossible)
+        if (state.HasLogin && Impossible(state.Latest, state.Location, seen, location) && !Known(state, seen))
+        {
+            episode.Add(seen, seen.Country);
             episode.SetCount(episode.Count + 1);
+        }
         Remember(state, seen, location);
     }
 
-    private static void Remember(State state, in Seen seen, GeoPoint? location)
+    /// <summary>The login's country is one of the account's places within the look-back (never, without one).</summary>
+    private bool Known(State state, in Seen seen)
     {
+        if (Rule.LookBack <= TimeSpan.Zero || state.Places is not { } places)
+            return false;
+        foreach (var (country, last) in places)
+        {
+            if (string.Equals(country, seen.Country, StringComparison.Ordinal))
+                return seen.Ticks - last <= Rule.LookBack.Ticks;
+        }
+        return false;
+    }
+
+    private void Remember(State state, in Seen seen, GeoPoint? location)
+    {
+        if (Rule.LookBack > TimeSpan.Zero && seen.Country is { } country)
+        {
+            var places = state.Places ??= new(2);
+            var at = places.FindIndex(p => string.Equals(p.Country, country, StringComparison.Ordinal));
+            if (at >= 0)
+                places[at] = (country, Math.Max(places[at].LastTicks, seen.Ticks));
+            else
+            {
+                if (places.Count == MaxPlaces)
+                    places.RemoveAt(places.FindIndex(p => p.LastTicks == places.Min(q => q.LastTicks)));
+                places.Add((country, seen.Ticks));
+            }
+        }
         // Events can come late: the latest login is the one with the latest time, not the last one evaluated.
         if (state.HasLogin && seen.Ticks < state.Latest.Ticks)
             return;

@@ -45,7 +45,7 @@ public sealed record Rule
     /// <summary>Distinct: the field whose values are counted; new_value: the field whose values are remembered.</summary>
     public EventField? Field { get; init; }
 
-    /// <summary>new_value: how long a seen value stays known.</summary>
+    /// <summary>new_value: how long a seen value stays known; impossible_travel: how long a country the account used stays one of its places.</summary>
     public TimeSpan LookBack { get; init; }
 
     /// <summary>new_value: a key raises nothing until its history is this old (its usual values are being learnt).</summary>

@@ -273,9 +273,12 @@ public static partial class RuleSetLoader
             }
             else if (type == RuleType.Fleet)
                 field = EventField.HostName;
+            else if (type == RuleType.ImpossibleTravel)
+                lookBack = Duration(fields, "lookback", map, where, required: false, max: MaxLookBack) ?? TimeSpan.Zero;
             foreach (var key in new[] { "distinct", "field", "lookback", "learning" })
             {
-                if (fields.TryGetValue(key, out var strayField) && !(key == "distinct" && type == RuleType.Distinct) && !(key is "field" or "lookback" or "learning" && type == RuleType.NewValue))
+                if (fields.TryGetValue(key, out var strayField) && !(key == "distinct" && type == RuleType.Distinct) && !(key is "field" or "lookback" or "learning" && type == RuleType.NewValue)
+                    && !(key == "lookback" && type == RuleType.ImpossibleTravel))
                     Error(strayField, where + $"'{key}' does not apply to a {(type is { } t ? Rule.TypeName(t) : "")} rule");
             }
 
