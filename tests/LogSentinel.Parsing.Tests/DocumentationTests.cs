@@ -17,7 +17,7 @@ public class DocumentationTests
     public void Should_document_every_field_of_the_event()
     {
         var doc = RepositoryFile("docs/events.md");
-        foreach (var field in new[] { "@timestamp", "event.id", "event.action", "event.outcome", "event.category", "event.dataset", "host.name",
+        foreach (var field in new[] { "@timestamp", "event.id", "event.action", "event.outcome", "event.attempt", "event.category", "event.dataset", "host.name",
                      "process.name", "source.address", "source.ip", "source.port", "user.name", "log.file.path", "log.offset", "event.original" })
             Assert.Contains($"`{field}`", doc, StringComparison.Ordinal);
     }
