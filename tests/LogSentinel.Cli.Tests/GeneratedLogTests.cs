@@ -7,8 +7,9 @@ namespace LogSentinel.Cli.Tests;
 
 /// <summary>
 /// `logsentinel scan` on a 1,000,000-line auth.log from the shared generator (../shared/bench/gen_authlog.py, seed 1),
-/// checked against its ground-truth sidecar: every injected attacker named, none of the legitimate users' addresses,
-/// the background's thousands of addresses with 1-3 failures not flagged one by one, and each distributed campaign
+/// checked against its ground-truth sidecar: every injected attacker named (IPv6 ones by their /64), none of the
+/// legitimate users' addresses anywhere in an alert, the background's thousands of addresses with 1-3 failures flagged
+/// only by the one-shot mail rules (a bait mailbox, a burst of SMTP AUTH failures), and each distributed campaign
 /// reported as an attack on its accounts (a handful of alerts, not one per address).
 /// </summary>
 public sealed class GeneratedLogTests(GeneratedLogTests.Scanned scanned) : IClassFixture<GeneratedLogTests.Scanned>
@@ -65,11 +66,10 @@ public sealed class GeneratedLogTests(GeneratedLogTests.Scanned scanned) : IClas
     {
         Assert.Equal(Scanned.Lines, scanned.Summary.RootElement.GetProperty("lines").GetInt64());
         Assert.Empty(scanned.Summary.RootElement.GetProperty("errors").EnumerateArray());
-        var offenders = scanned.Alerts.Select(a => Text(a, "offender")).ToHashSet();
         var attackers = Truth("attackers").Select(a => a.GetProperty("ip").GetString()!).ToArray();
 
         Assert.Equal(16, attackers.Length);
-        Assert.All(attackers, ip => Assert.Contains(ip, offenders));
+        Assert.All(attackers, ip => Assert.Contains(scanned.Alerts, a => Offends(a, ip)));
     }
 
     [Fact]
@@ -81,16 +81,25 @@ public sealed class GeneratedLogTests(GeneratedLogTests.Scanned scanned) : IClas
             scanned.Alerts.Select(a => $"{Text(a, "rule_id")} {Text(a, "offender")} {a.GetProperty("count").GetInt64()} {Text(a, "time_window_start")} {Text(a, "time_window_end")}").Order(StringComparer.Ordinal));
     }
 
+    /// <summary>The alert's offender is the address, or the IPv6 /64 it was counted under.</summary>
+    private static bool Offends(JsonElement alert, string ip) =>
+        Text(alert, "offender") == ip || (Text(alert, "offender").EndsWith("/64", StringComparison.Ordinal) && Strings(alert, "source_ips").Contains(ip));
+
     [Fact]
-    public void Should_name_no_legitimate_user_and_flag_no_background_address_one_by_one()
+    public void Should_name_no_legitimate_user_and_flag_background_addresses_only_as_bait_or_burst_bots()
     {
         var legit = Truth("legit").Select(l => l.GetProperty("ip").GetString()!).ToHashSet();
         var attackers = Truth("attackers").Select(a => a.GetProperty("ip").GetString()!).ToHashSet();
         var named = scanned.Alerts.SelectMany(a => Strings(a, "source_ips").Append(Text(a, "offender"))).ToHashSet();
-        var addressOffenders = scanned.Alerts.Select(a => Text(a, "offender")).Where(o => IPAddress.TryParse(o, out _)).ToHashSet();
+        var others = scanned.Alerts
+            .Where(a => IPAddress.TryParse(Text(a, "offender"), out _) && !attackers.Contains(Text(a, "offender")))
+            .Select(a => Text(a, "rule_id"))
+            .ToHashSet();
 
         Assert.Empty(named.Intersect(legit));
-        Assert.Empty(addressOffenders.Except(attackers));
+        // One failed login for admin@/info@/postmaster@, or three SMTP AUTH failures within seconds: the generator's
+        // background bots do exactly that, and one such attempt says enough. Nothing slower or ssh names them.
+        Assert.Subset(new HashSet<string> { "mail-bait-account", "mail-auth-burst" }, others);
     }
 
     [Fact]

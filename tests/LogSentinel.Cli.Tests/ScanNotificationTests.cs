@@ -34,7 +34,7 @@ public sealed class ScanNotificationTests : IDisposable
         var mails = _smtp.WaitFor(5);
         var critical = mails.Where(m => m.RcptTo.Contains("oncall@example.org", StringComparison.Ordinal)).Select(m => m.Subject).ToList();
         // The alert itself, and the analysis of its window (critical: a guessed password).
-        Assert.Contains(critical, s => s.StartsWith("[CRITICAL] bastion: Successful login after repeated failures", StringComparison.Ordinal) && s.Contains("46.4.86.12 (DE)", StringComparison.Ordinal));
+        Assert.Contains(critical, s => s.StartsWith("[CRITICAL] bastion: Successful login after repeated failed attempts", StringComparison.Ordinal) && s.Contains("46.4.86.12 (DE)", StringComparison.Ordinal));
         Assert.Contains(critical, s => s.StartsWith("[CRITICAL] bastion: ", StringComparison.Ordinal) && s.EndsWith("/10", StringComparison.Ordinal));
         var high = mails.Where(m => m.RcptTo.Contains("ops@example.org", StringComparison.Ordinal)).Select(m => m.Subject).ToList();
         Assert.Contains(high, s => s.StartsWith("[HIGH] bastion: Password spraying", StringComparison.Ordinal) && s.Contains("95.165.26.10 (RU)", StringComparison.Ordinal));

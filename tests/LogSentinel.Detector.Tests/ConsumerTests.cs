@@ -47,7 +47,7 @@ public sealed class ConsumerTests
         Assert.False(await harness.Published.Any<Fault<SecurityEventBatch>>());
         Assert.False(await harness.Published.Any<Fault<KeyedEventBatch>>());
         var alert = harness.Published.Select<AlertRaised>().Select(x => x.Context.Message).First(a => a.RuleId == "ssh-brute-force-fast");
-        Assert.Equal(("203.0.113.45", 5L), (alert.Offender, alert.Count));
+        Assert.Equal(("203.0.113.45", 6L), (alert.Offender, alert.Count));
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed class ConsumerTests
         await using var provider = Services();
         var harness = provider.GetRequiredService<ITestHarness>();
         await harness.Start();
-        var events = Enumerable.Range(0, 5).Select(i => SshFailed(T0.AddSeconds(i), "203.0.113.46")).ToArray();
+        var events = Enumerable.Range(0, 6).Select(i => SshFailed(T0.AddSeconds(i), "203.0.113.46")).ToArray();
         var batch = new SecurityEventBatch { BatchId = "web-01:7", Host = "web-01", RoutingKey = "p00", Events = events };
 
         await harness.Bus.Publish(batch);

@@ -40,6 +40,8 @@ internal static class Events
             Host = new HostFields { Name = host },
             Source = ip is null ? null : new SourceFields { Address = ip, Ip = ip, Geo = country is null && location is null ? null : new GeoFields { CountryIsoCode = country, Location = location } },
             User = user is null ? null : new UserFields { Name = user },
+            // sshd's lines say the protocol, as the parser writes it.
+            Network = action.StartsWith("ssh_", StringComparison.Ordinal) ? new NetworkFields { Protocol = "ssh" } : null,
             Log = new LogFields { File = new LogFileFields { Path = path }, Offset = offset },
         };
     }

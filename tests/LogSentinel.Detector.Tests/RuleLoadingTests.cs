@@ -120,6 +120,8 @@ public class RuleLoadingTests
     [InlineData("match: { action: ssh_login_failed }", "match: { action: ssh_login_failed, not: { attempt: maybe } }", "match.not.attempt: expected true or false")]
     [InlineData("threshold: 5", "threshold: 5\n    reset: { action: ssh_login_succeded }", "reset.action: 'ssh_login_succeded' is not an event action")]
     [InlineData("threshold: 5", "threshold: 5\n    speed: 900", "'speed' belongs to impossible_travel rules only")]
+    [InlineData("threshold: 5", "threshold: 5\n    min_span: 30s", "min_span: '30s' must be shorter than the window (30s)")]
+    [InlineData("type: threshold", "type: distinct\n    distinct: user.name\n    min_span: 10s", "'min_span' belongs to threshold rules only")]
     [InlineData("type: threshold", "type: impossible_travel", "an impossible_travel rule compares two logins: it has no 'threshold'")]
     public void Should_reject_invalid_rule_definitions(string from, string to, string message)
     {
@@ -187,7 +189,8 @@ public class RuleLoadingTests
         Assert.Equal((9L, 12L), (speed.Line, speed.Column));
         Assert.Contains("speed: expected a speed in km/h from 1 to 100000", speed.Message);
         Assert.Contains("expected a speed", SingleError(travel + "\n    speed: 0").Message);
-        Assert.Contains("'lookback' does not apply", SingleError(travel + "\n    lookback: 1d").Message);
+        Assert.Equal(TimeSpan.FromDays(30), Assert.Single(RuleSetLoader.LoadText(travel + "\n    lookback: 30d").Rules).LookBack);
+        Assert.Contains("lookback: '1 day' is not a duration", SingleError(travel + "\n    lookback: 1 day").Message);
     }
 
     [Fact]

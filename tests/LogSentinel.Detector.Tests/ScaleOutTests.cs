@@ -186,7 +186,8 @@ public sealed class ReplicaJoinTests
         var dimension = rules.Rules.Single(r => r.Id == alert.RuleId).GroupBy.Dimension;
         var key = dimension switch
         {
-            Partitioning.Dimensions.Source => alert.Group["source.ip"],
+            // As the router keys an event: IPv6 by its /48, whatever prefix the rule groups by.
+            Partitioning.Dimensions.Source => IpNetwork.PrefixOf(alert.SourceIps[0], Partitioning.Dimensions.SourceV6PartitionBits)!,
             Partitioning.Dimensions.User => alert.Group["user.name"],
             _ => alert.Group["host.name"],
         };

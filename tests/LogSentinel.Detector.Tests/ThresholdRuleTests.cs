@@ -43,6 +43,34 @@ public class ThresholdRuleTests
         Assert.Empty(Engine.Run(Rules, Failures("203.0.113.45", 5, TimeSpan.FromSeconds(7.75))));
     }
 
+    private const string SlowRules = """
+        rules:
+          - id: slow
+            description: Slow brute force
+            severity: medium
+            type: threshold
+            match: { action: ssh_login_failed }
+            group_by: source.ip
+            window: 3h
+            min_span: 10m
+            threshold: 4
+        """;
+
+    [Fact]
+    public void Should_raise_a_slow_rule_on_attempts_spread_over_its_minimum_span()
+    {
+        var alert = Assert.Single(Engine.Final(SlowRules, Failures("203.0.113.46", 4, TimeSpan.FromMinutes(20))));
+
+        Assert.Equal((4L, T0, T0.AddHours(1)), (alert.Count, alert.WindowStart, alert.WindowEnd));
+    }
+
+    [Fact]
+    public void Should_leave_a_fast_attack_to_the_short_window_rules_however_long_it_lasts()
+    {
+        // 200 failures 10 s apart: any 4 of them in a row span 30 s, never the slow rule's 10 minutes.
+        Assert.Empty(Engine.Final(SlowRules, Failures("203.0.113.47", 200, TimeSpan.FromSeconds(10))));
+    }
+
     [Fact]
     public void Should_count_each_source_on_its_own()
     {

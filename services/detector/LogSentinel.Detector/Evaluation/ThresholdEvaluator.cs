@@ -4,8 +4,9 @@ using LogSentinel.Detector.Rules;
 namespace LogSentinel.Detector.Evaluation;
 
 /// <summary>
-/// threshold: at least N matching events for the key within the window. Only the last N events are kept: N of them
-/// fit in the window exactly when the oldest of the last N is no older than the window.
+/// threshold: at least N matching events for the key within the window (and, with min_span, spread over at least
+/// it). Only the last N events are kept: N of them fit in the window exactly when the oldest of the last N is no older
+/// than the window.
 /// </summary>
 internal sealed class ThresholdEvaluator(Rule rule) : RuleEvaluator<ThresholdEvaluator.State>(rule)
 {
@@ -22,7 +23,7 @@ internal sealed class ThresholdEvaluator(Rule rule) : RuleEvaluator<ThresholdEva
     {
         ref var recent = ref state.Recent;
         recent.Add(seen);
-        if (recent.Count < recent.Capacity || recent.SpanTicks() > Rule.Window.Ticks)
+        if (recent.Count < recent.Capacity || recent.SpanTicks() > Rule.Window.Ticks || recent.SpanTicks() < Rule.MinSpan.Ticks)
             return null;
         var episode = Open(key, recent.Earliest(), seen.Ticks);
         for (var i = 0; i < recent.Count; i++)

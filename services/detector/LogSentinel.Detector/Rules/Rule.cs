@@ -54,6 +54,12 @@ public sealed record Rule
     /// <summary>impossible_travel: the speed (km/h) two located logins must need to be judged impossible.</summary>
     public double Speed { get; init; }
 
+    /// <summary>
+    /// threshold: the counted events must also span at least this long (0: no minimum). A slow rule with it fires on
+    /// attempts spread over time, not again on every fast attack the rules with short windows already caught.
+    /// </summary>
+    public TimeSpan MinSpan { get; init; }
+
     /// <summary>No second alert for the same key inside it; the open alert's counters are updated instead.</summary>
     public TimeSpan Cooldown { get; init; }
 

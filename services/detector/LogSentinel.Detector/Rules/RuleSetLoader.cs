@@ -54,7 +54,7 @@ public static partial class RuleSetLoader
         [EventField.SourceIp, EventField.UserName, EventField.HostName, EventField.Country, EventField.ProcessName, EventField.Protocol, EventField.TargetUserName];
 
     public static readonly IReadOnlyList<string> RuleKeys =
-        ["id", "description", "severity", "type", "enabled", "match", "then", "reset", "group_by", "window", "threshold", "distinct", "field", "lookback", "learning", "speed", "cooldown"];
+        ["id", "description", "severity", "type", "enabled", "match", "then", "reset", "group_by", "window", "threshold", "distinct", "field", "lookback", "learning", "speed", "min_span", "cooldown"];
 
     public static RuleSet Load(string path)
     {
@@ -251,6 +251,19 @@ public static partial class RuleSetLoader
             else if (fields.TryGetValue("threshold", out var strayThreshold))
                 Error(strayThreshold, where + "a new_value rule fires on the first new value: it has no 'threshold'");
 
+            var minSpan = TimeSpan.Zero;
+            if (fields.TryGetValue("min_span", out var minSpanNode))
+            {
+                if (type != RuleType.Threshold)
+                    Error(minSpanNode, where + "'min_span' belongs to threshold rules only");
+                else if (Duration(fields, "min_span", map, where, required: false, max: MaxWindow) is { } span)
+                {
+                    if (span >= window && window > TimeSpan.Zero)
+                        Error(minSpanNode, where + $"min_span: '{Durations.Format(span)}' must be shorter than the window ({Durations.Format(window)})");
+                    minSpan = span;
+                }
+            }
+
             var speed = DefaultSpeed;
             if (fields.TryGetValue("speed", out var speedNode))
             {
@@ -304,6 +317,7 @@ public static partial class RuleSetLoader
                 LookBack = lookBack,
                 Learning = learning,
                 Speed = speed,
+                MinSpan = minSpan,
                 Cooldown = cooldown,
                 Fingerprint = Canonical(map),
             };
