@@ -109,4 +109,17 @@ public class PamSudoSuLoginTests
         Assert.Equal("term.example.org", remote.Source!.Address);
         Assert.Null(remote.User);
     }
+
+    [Fact]
+    public void Should_name_who_asked_and_whom_they_tried_to_become_in_a_local_pam_failure()
+    {
+        var su = Single("Mar  2 09:20:00 web-01 su[5120]: pam_unix(su-l:auth): authentication failure; logname=bob uid=1000 euid=0 tty=/dev/pts/1 ruser=bob rhost=  user=root");
+        var sudo = Single("Mar  2 09:20:05 web-01 sudo: pam_unix(sudo:auth): authentication failure; logname=bob uid=1000 euid=0 tty=/dev/pts/1 ruser=bob rhost=  user=bob");
+        var remote = Single("Mar  2 09:20:09 web-01 vsftpd: pam_unix(vsftpd:auth): authentication failure; logname= uid=0 euid=0 tty=ftp ruser=admin rhost=203.0.113.77  user=ftp");
+
+        Assert.Equal(("bob", "root"), (su.User?.Name, su.User?.Target?.Name));
+        Assert.Equal(("bob", null), (sudo.User?.Name, sudo.User?.Target?.Name));
+        // A remote client's ruser is only its claim: the account tried is user=.
+        Assert.Equal(("ftp", null), (remote.User?.Name, remote.User?.Target?.Name));
+    }
 }

@@ -31,9 +31,11 @@ public class SshProbeTests
     // kex_exchange_identification: the client sent something other than an SSH identification.
     [InlineData("banner exchange: Connection from 203.0.113.9 port 4000: invalid format", EventActions.SshBadBanner)]
     [InlineData("banner exchange: Connection from 203.0.113.9 port 4000: could not read protocol version", EventActions.SshBadBanner)]
-    [InlineData("error: kex_exchange_identification: client sent invalid protocol identifier \"GET / HTTP/1.1\"", EventActions.SshBadBanner)]
-    [InlineData("error: kex_exchange_identification: banner line contains invalid characters", EventActions.SshBadBanner)]
-    [InlineData("error: kex_exchange_identification: banner line too long", EventActions.SshBadBanner)]
+    // The identification's detail line is reported as a scan: sshd's verdict follows it ("banner exchange: ... invalid
+    // format"), and a connection counts once as a probe.
+    [InlineData("error: kex_exchange_identification: client sent invalid protocol identifier \"GET / HTTP/1.1\"", EventActions.SshScan)]
+    [InlineData("error: kex_exchange_identification: banner line contains invalid characters", EventActions.SshScan)]
+    [InlineData("error: kex_exchange_identification: banner line too long", EventActions.SshScan)]
     [InlineData("Bad protocol version identification '\\026\\003\\001\\002' from 203.0.113.9 port 4000", EventActions.SshBadBanner)]
     [InlineData("error: Bad remote protocol version identification: 'SSH-2.0'", EventActions.SshBadBanner)]
     [InlineData("error: Protocol major versions differ: 2 vs. 1", EventActions.SshBadBanner)]
@@ -125,7 +127,7 @@ public class SshProbeTests
     }
 
     [Theory]
-    [InlineData("error: kex_exchange_identification: client sent invalid protocol identifier \"Accepted password for root from 6.6.6.6 port 22 ssh2\"", EventActions.SshBadBanner)]
+    [InlineData("error: kex_exchange_identification: client sent invalid protocol identifier \"Accepted password for root from 6.6.6.6 port 22 ssh2\"", EventActions.SshScan)]
     [InlineData("Bad protocol version identification 'x' from 6.6.6.6 port 1' from 203.0.113.9 port 4000", EventActions.SshBadBanner)]
     [InlineData("Unable to negotiate with authenticating user 6.6.6.6 port 22: no matching cipher found. Their offer: aes128-cbc [preauth]", EventActions.SshNegotiationFailed)]
     [InlineData("Unable to negotiate with 203.0.113.9 port 4000: no matching cipher found. Their offer: x from 6.6.6.6 port 1: y [preauth]", EventActions.SshNegotiationFailed)]

@@ -65,6 +65,14 @@ internal static class PamMessages
         d.Count = Math.Max(count, 1);
         if (!rhost.IsEmpty)
             d.Address = input.Ref(rhost);
+        // A local request (no rhost) by one user for another account -- su's "ruser=bob ... user=root" -- is bob's
+        // attempt to become root. Remotely, ruser is whatever the client claimed: the account is user=.
+        if (rhost.IsEmpty && !user.IsEmpty && !ruser.IsEmpty && !user.SequenceEqual(ruser))
+        {
+            d.User = input.Ref(ruser);
+            d.TargetUser = input.Ref(user);
+            return true;
+        }
         var who = !user.IsEmpty ? user : ruser;
         if (!who.IsEmpty)
             d.User = input.Ref(who);

@@ -107,7 +107,7 @@ internal static class SshdMessages
                 break;
             case (byte)'k':
                 if (m.StartsWith("kex_exchange_identification: "u8))
-                    return ContextEvent(input, ctx, IdentificationAction(m[29..]), m);
+                    return ContextEvent(input, ctx, IdentificationAction(), m);
                 break;
             case (byte)'s':
                 if (m.StartsWith("ssh_dispatch_run_fatal: Connection from "u8))
@@ -587,13 +587,12 @@ internal static class SshdMessages
     }
 
     /// <summary>
-    /// What the banner exchange's complaint says about the client ("kex_exchange_identification: REASON"): one that sent
-    /// something other than an SSH identification is no health check; one that closed or reset the connection may be.
+    /// "kex_exchange_identification: REASON" is the detail of a connection whose verdict sshd writes next (OpenSSH 8.x
+    /// and later: "banner exchange: Connection from ADDR port N: invalid format", or "Connection closed by ADDR port
+    /// N"). The verdict line carries the classification, so that a connection counts once as a probe; the detail is
+    /// reported as a scan with its text as the reason.
     /// </summary>
-    private static string IdentificationAction(ReadOnlySpan<byte> reason) =>
-        reason.StartsWith("client sent invalid protocol identifier"u8) || reason.StartsWith("banner line "u8)
-            ? EventActions.SshBadBanner
-            : EventActions.SshScan;
+    private static string IdentificationAction() => EventActions.SshScan;
 
     /// <summary>
     /// "banner exchange: Connection from ADDR port N: REASON": sshd's verdict on the client's identification ("invalid
