@@ -135,22 +135,24 @@ public sealed class ResetRuleTests
         return alerts;
     }
 
+    /// <summary>A rule indexed by its actions (no `attempt` condition): the reset's action must reach it too.</summary>
+    private const string ByAction = """
+        rules:
+          - id: brute
+            description: SSH brute force, unless the failures led to a login
+            severity: high
+            type: threshold
+            match: { action: ssh_login_failed }
+            reset: { action: ssh_login_succeeded }
+            group_by: source.ip
+            window: 10m
+            threshold: 5
+        """;
+
     [Fact]
     public void Should_route_a_reset_event_to_the_partition_that_holds_its_keys_count()
     {
-        const string byAction = """
-            rules:
-              - id: brute
-                description: SSH brute force, unless the failures led to a login
-                severity: high
-                type: threshold
-                match: { action: ssh_login_failed }
-                reset: { action: ssh_login_succeeded }
-                group_by: source.ip
-                window: 10m
-                threshold: 5
-            """;
-        var rules = RuleSetLoader.LoadText(byAction);
+        var rules = RuleSetLoader.LoadText(ByAction);
         var failure = SshFailed(T0, "203.0.113.5", "alice");
         var login = SshAccepted(T0.AddSeconds(1), "203.0.113.5", "alice");
 
@@ -162,24 +164,12 @@ public sealed class ResetRuleTests
         var events = Failures("203.0.113.5", 3, T0)
             .Append(SshAccepted(T0.AddSeconds(10), "203.0.113.5", "alice"))
             .Concat(Failures("203.0.113.5", 3, T0.AddSeconds(20)));
-        Assert.Empty(Engine.Run(byAction, events));
+        Assert.Empty(Engine.Run(ByAction, events));
     }
 
     [Fact]
     public void Should_keep_reset_events_when_testing_rules_on_log_files()
     {
-        const string byAction = """
-            rules:
-              - id: brute
-                description: SSH brute force, unless the failures led to a login
-                severity: high
-                type: threshold
-                match: { action: ssh_login_failed }
-                reset: { action: ssh_login_succeeded }
-                group_by: source.ip
-                window: 10m
-                threshold: 5
-            """;
         string Line(int second, string what) => $"Mar  2 08:15:{second:00} web-01 sshd[{100 + second}]: {what} password for alice from 8.8.8.8 port 4{second:000} ssh2";
         var lines = new[] { Line(1, "Failed"), Line(2, "Failed"), Line(3, "Failed"), Line(4, "Accepted"), Line(5, "Failed"), Line(6, "Failed"), Line(7, "Failed") };
         var log = Path.Combine(Path.GetTempPath(), $"ls-reset-{Guid.NewGuid():n}.log");
@@ -188,12 +178,12 @@ public sealed class ResetRuleTests
             File.WriteAllLines(log, lines);
             var settings = new LogFileEvents.Settings { Year = 2026, Host = "web-01", TimeZone = TimeZoneInfo.Utc };
 
-            var run = RulesTestRun.Run(RuleSetLoader.LoadText(byAction), [log], settings);
+            var run = RulesTestRun.Run(RuleSetLoader.LoadText(ByAction), [log], settings);
 
             Assert.Equal(7, run.Counted);
             Assert.Empty(run.Alerts);
             File.WriteAllLines(log, lines.Where(l => !l.Contains("Accepted", StringComparison.Ordinal)));
-            Assert.Single(RulesTestRun.Run(RuleSetLoader.LoadText(byAction), [log], settings).Alerts);
+            Assert.Single(RulesTestRun.Run(RuleSetLoader.LoadText(ByAction), [log], settings).Alerts);
         }
         finally
         {
