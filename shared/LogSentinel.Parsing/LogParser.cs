@@ -237,6 +237,8 @@ public sealed class LogParser
     private void Complete(in MessageInput input, LineFacts facts, int repeated, ReadOnlySpan<byte> line)
     {
         var drafts = _context.Drafts;
+        if (_context.ConnectionStarts && input.Pid >= 0)
+            _attempts.Forget(input.Host, input.Pid, facts.Program);
         // The line's own drafts are decided before drafts of earlier lines that waited for an address join them.
         for (var i = 0; i < drafts.Count; i++)
             Decide(ref drafts[i], input, facts, repeated);
@@ -306,22 +308,25 @@ public sealed class LogParser
             d.Attempts = d.Attempt == AttemptKind.Success ? d.Count : 0;
             return;
         }
+        var address = d.Address.Value ?? (d.Address.IsEmpty ? null : _strings.Get(Cap(d.Address.Slice(input.Text), FieldLimits.Address)));
         if (d.Attempt is AttemptKind.MailFront or AttemptKind.MailBack)
         {
-            var address = d.Address.Value ?? (d.Address.IsEmpty ? null : _strings.Get(Cap(d.Address.Slice(input.Text), FieldLimits.Address)));
-            d.Attempts = address is null ? d.Count : _attempts.Offer(input.Host, MailConversation, address, d.Attempt, d.Count, facts.Time);
+            d.Attempts = address is null ? d.Count
+                : _attempts.Offer(input.Host, MailConversation, null, address, null, d.Attempt, d.AttemptModule, d.Count, facts.Time);
             return;
         }
         if (input.Pid >= 0)
         {
-            d.Attempts = _attempts.Offer(input.Host, input.Pid, null, d.Attempt, d.Count, facts.Time);
+            // The connection's address tells a reused pid from the same connection's next line.
+            address ??= _ssh.AddressOf(input.Host, input.Pid, facts.Time);
+            d.Attempts = _attempts.Offer(input.Host, input.Pid, facts.Program, null, address, d.Attempt, d.AttemptModule, d.Count, facts.Time);
             return;
         }
         // No pid (sudo writes none to syslog): the program and the account make the conversation.
         var user = d.User.Value ?? (d.User.IsEmpty ? null : _strings.Get(Cap(d.User.Slice(input.Text), FieldLimits.UserName)));
         if (user is not null)
         {
-            d.Attempts = _attempts.Offer(input.Host, -1, facts.Program + "\u001f" + user, d.Attempt, d.Count, facts.Time);
+            d.Attempts = _attempts.Offer(input.Host, -1, facts.Program, user, address, d.Attempt, d.AttemptModule, d.Count, facts.Time);
             return;
         }
         // A line with nothing to join it to stands alone: it counts when it proves an attempt by itself.

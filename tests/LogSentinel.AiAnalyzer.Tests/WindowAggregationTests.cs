@@ -214,6 +214,9 @@ public sealed class WindowAggregationTests
             Line(T0, "192.0.2.10", null, "postfix/smtpd", EventActions.SmtpReject),
             Line(T0, "192.0.2.10", null, "postfix/smtpd", EventActions.SmtpReject),
             Line(T0, "192.0.2.11", null, "dovecot", EventActions.MailPreauthDisconnect),
+            // A connection that ended without naming an account (a health check): a probe, not a restated attempt.
+            Line(T0, "192.0.2.12", null, "sshd", EventActions.SshPreauthDisconnect),
+            Line(T0, null, "root", "su", EventActions.AccountLocked),
             Line(T0.AddMinutes(1), "192.0.2.9", null, "fail2ban.actions", EventActions.Fail2banBan, EventOutcomes.Unknown),
             Line(T0, null, "bob", "sudo", EventActions.SudoCommand, EventOutcomes.Success),
             Line(T0, null, "bob", "sudo", EventActions.SudoNotAllowed),
@@ -221,10 +224,10 @@ public sealed class WindowAggregationTests
         ]);
         var aggregate = Summarise(events);
 
-        Assert.Equal((37L, 1L, 0L), (aggregate.Totals.Events, aggregate.Totals.Failed, aggregate.Totals.Succeeded));
+        Assert.Equal((39L, 1L, 0L), (aggregate.Totals.Events, aggregate.Totals.Failed, aggregate.Totals.Succeeded));
         // The one attempt comes first, before thirty probes.
         Assert.Equal(
-            ["203.0.113.45 root failed 1", "192.0.2.9 - probe 30", "192.0.2.10 - rejected 2", "- bob rejected 1", "- bob seen 1", "192.0.2.11 - probe 1", "192.0.2.9 - banned 1"],
+            ["203.0.113.45 root failed 1", "192.0.2.9 - probe 30", "192.0.2.10 - rejected 2", "- bob rejected 1", "- bob seen 1", "- root rejected 1", "192.0.2.11 - probe 1", "192.0.2.12 - probe 1", "192.0.2.9 - banned 1"],
             aggregate.Events.Select(g => $"{g.Ip ?? "-"} {g.Username ?? "-"} {g.Status} {g.Attempts}"));
     }
 

@@ -41,7 +41,7 @@ public sealed class DefaultRulesTests : IClassFixture<DefaultRulesTests.SampleRu
         ],
         ["ssh-preauth-exploitation.log"] =
         [
-            new("193.32.162.84", "ssh-preauth-exploitation", "ssh-preauth-probing"),
+            new("193.32.162.84", "ssh-preauth-exploitation"),
             new("92.118.39.62", "ssh-preauth-exploitation"),
         ],
         ["ssh-probing.log"] =
@@ -127,7 +127,7 @@ public sealed class DefaultRulesTests : IClassFixture<DefaultRulesTests.SampleRu
         [
             new("mallory|mx1", "sudo-not-allowed"),
             new("zbadguy|mx1", "sudo-password-failures", "account-locked"),
-            new("mx1", "su-failures"),
+            new("bob|mx1", "su-failures"),
             new("bob|mx1", "polkit-failures"),
             new("www-data|mx1", "pkexec-exploit"),
             new("root|mx1", "account-locked"),

@@ -142,6 +142,52 @@ public sealed class ImpossibleTravelTests
         Assert.Equal(AlertIds.For("travel", "alice", T0, early.Event.Id), alert.AlertId);
     }
 
+    private const string Places = """
+        rules:
+          - id: travel
+            description: One account logging in from a place new to it, too far from the last one
+            severity: high
+            type: impossible_travel
+            match: { attempt: true, outcome: success }
+            group_by: user.name
+            window: 10m
+            lookback: 30d
+            cooldown: 1h
+        """;
+
+    [Fact]
+    public void Should_take_a_country_the_account_used_within_the_lookback_for_one_of_its_places()
+    {
+        // A laptop behind a VPN in NL and a phone at home in DE: the account's two places, however quickly it switches.
+        var days = Enumerable.Range(0, 5).SelectMany(d => new[] { Login(24 * d, "192.0.2.10", "DE"), Login(24 * d + 0.05, "198.51.100.20", "NL") });
+
+        var alert = Assert.Single(Engine.Final(Places, days));
+
+        // Only the first switch, to a country the account had never used, is a journey.
+        Assert.Equal((T0, T0.AddHours(0.05)), (alert.WindowStart, alert.WindowEnd));
+    }
+
+    [Fact]
+    public void Should_forget_a_place_after_the_lookback()
+    {
+        var events = new[] { Login(0, "192.0.2.10", "DE"), Login(0.05, "198.51.100.20", "NL"), Login(24 * 40, "192.0.2.10", "DE"), Login(24 * 40 + 0.05, "198.51.100.20", "NL") };
+
+        Assert.Equal(2, Engine.Final(Places, events).Count);
+    }
+
+    [Fact]
+    public void Should_remember_at_most_its_quota_of_places_forgetting_the_least_recent()
+    {
+        // One place more than remembered, each used once, then the first again: it was forgotten, so it is new again.
+        var countries = new[] { "AT", "BE", "CH", "CZ", "DK", "EE", "ES", "FI", "FR", "GR", "HU", "IE", "IT", "LT", "LU", "LV", "NL" };
+        Assert.Equal(ImpossibleTravelEvaluator.MaxPlaces + 1, countries.Length);
+        var events = countries.Select((c, i) => Login(i, "192.0.2." + (i + 1), c)).Append(Login(countries.Length - 1 + 0.05, "192.0.2.1", "AT"));
+
+        var alert = Assert.Single(Engine.Final(Places, events));
+
+        Assert.Equal(["NL", "AT"], alert.Values);
+    }
+
     [Fact]
     public void Should_measure_great_circle_distances()
     {

@@ -185,4 +185,58 @@ public class AttemptCountingTests
 
         Assert.Equal(3, Attempts(events));
     }
+
+    [Fact]
+    public void Should_count_a_new_connection_on_a_reused_pid_as_its_own()
+    {
+        // Key-only bots: each connection is one attempt, whatever pid sshd happens to give it.
+        var events = Lines(
+            "Mar  2 09:13:00 web-01 sshd[888]: Connection closed by authenticating user root 203.0.113.1 port 1 [preauth]",
+            "Mar  2 09:13:01 web-01 sshd[888]: Connection closed by authenticating user root 203.0.113.2 port 1 [preauth]",
+            "Mar  2 09:13:02 web-01 sshd[888]: Invalid user bob from 203.0.113.3 port 1",
+            "Mar  2 09:13:02 web-01 sshd[888]: Connection closed by invalid user bob 203.0.113.3 port 1 [preauth]",
+            "Mar  2 09:13:03 web-01 sshd[888]: Connection from 203.0.113.3 port 2 on 192.0.2.1 port 22 rdomain \"\"",
+            "Mar  2 09:13:04 web-01 sshd[888]: Connection closed by authenticating user root 203.0.113.3 port 2 [preauth]");
+
+        Assert.Equal(4, Attempts(events));
+    }
+
+    [Fact]
+    public void Should_not_let_one_program_inherit_another_programs_count_on_the_same_pid()
+    {
+        var events = Lines(
+            "Mar  2 09:14:00 web-01 sshd[502]: Failed password for root from 203.0.113.4 port 1 ssh2",
+            "Mar  2 09:14:03 web-01 sshd[502]: Failed password for root from 203.0.113.4 port 1 ssh2",
+            "Mar  2 09:14:30 web-01 su[502]: pam_unix(su:auth): authentication failure; logname=bob uid=1000 euid=0 tty=/dev/pts/0 ruser=bob rhost=  user=root",
+            "Mar  2 09:14:32 web-01 su[502]: FAILED SU (to root) bob on pts/0");
+
+        Assert.Equal(3, Attempts(events));
+        Assert.True(events.Single(e => e.Event.Action == EventActions.PamAuthFailed).Event.Attempt);
+    }
+
+    [Fact]
+    public void Should_count_one_attempt_that_several_pam_modules_reject_once()
+    {
+        // A stacked PAM (pam_unix, then pam_sss) writes a failure line per module for each password.
+        var events = Lines(
+            "Mar  2 09:15:00 web-01 sudo[700]: pam_unix(sudo:auth): authentication failure; logname=carol uid=1001 euid=0 tty=/dev/pts/1 ruser=carol rhost=  user=carol",
+            "Mar  2 09:15:00 web-01 sudo[700]: pam_sss(sudo:auth): authentication failure; logname=carol uid=1001 euid=0 tty=/dev/pts/1 ruser=carol rhost=  user=carol",
+            "Mar  2 09:15:04 web-01 sudo[700]: pam_sss(sudo:auth): authentication failure; logname=carol uid=1001 euid=0 tty=/dev/pts/1 ruser=carol rhost=  user=carol",
+            "Mar  2 09:15:08 web-01 sudo[700]: pam_sss(sudo:auth): authentication failure; logname=carol uid=1001 euid=0 tty=/dev/pts/1 ruser=carol rhost=  user=carol",
+            "Mar  2 09:15:08 web-01 sudo[700]:    carol : 3 incorrect password attempts ; TTY=pts/1 ; PWD=/home/carol ; USER=root ; COMMAND=/usr/bin/id",
+            "Mar  2 09:15:08 web-01 sudo[700]: PAM 2 more authentication failures; logname=carol uid=1001 euid=0 tty=/dev/pts/1 ruser=carol rhost=  user=carol");
+
+        Assert.Equal(3, Attempts(events));
+    }
+
+    [Fact]
+    public void Should_count_one_attempt_that_a_chain_of_dovecot_passdbs_rejects_once_per_driver()
+    {
+        var events = Lines(
+            "Mar  2 09:16:00 mail-01 dovecot: auth: passwd-file(bob,203.0.113.60,<q1>): unknown user",
+            "Mar  2 09:16:00 mail-01 dovecot: auth-worker(3012): pam(bob,203.0.113.60,<q1>): pam_authenticate() failed: Authentication failure (Password mismatch?)",
+            "Mar  2 09:16:02 mail-01 dovecot: imap-login: Disconnected (auth failed, 1 attempts in 2 secs): user=<bob>, method=PLAIN, rip=203.0.113.60, lip=192.0.2.10, TLS, session=<q1>");
+
+        Assert.Equal(1, Attempts(events));
+    }
 }

@@ -38,6 +38,18 @@ public class ScannedChunkTests
         "Jan  2 00:00:12 web-01 postfix/smtpd[17]: warning: unknown[203.0.113.17]: SASL LOGIN authentication failed: UGFzc3dvcmQ6",
         "Jan  2 00:00:13 web-01 sshd[16]: Received disconnect from 203.0.113.18 port 9:11: Bye Bye [preauth]",
         "Mar  3 00:00:14 web-01 sshd[18]: Invalid user \u00fc<b> from 2001:db8::18 port 1",
+        // Attempt counting: lines that restate one attempt, across processes, pids and back-end modules.
+        "Mar  3 00:01:00 web-01 sshd[19]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=203.0.113.19  user=root",
+        "Mar  3 00:01:02 web-01 sshd[19]: Failed password for root from 203.0.113.19 port 9 ssh2",
+        "Mar  3 00:01:03 web-01 sshd[19]: Connection closed by authenticating user root 203.0.113.19 port 9 [preauth]",
+        "Mar  3 00:01:04 web-01 sshd[19]: Connection closed by authenticating user root 203.0.113.20 port 9 [preauth]",
+        "Mar  3 00:01:05 web-01 sudo: pam_unix(sudo:auth): authentication failure; logname=carol uid=1001 euid=0 tty=/dev/pts/1 ruser=carol rhost=  user=carol",
+        "Mar  3 00:01:06 web-01 sudo: pam_sss(sudo:auth): authentication failure; logname=carol uid=1001 euid=0 tty=/dev/pts/1 ruser=carol rhost=  user=carol",
+        "Mar  3 00:01:07 web-01 su[20]: pam_unix(su-l:auth): authentication failure; logname=bob uid=1000 euid=0 tty=/dev/pts/2 ruser=bob rhost=  user=root",
+        "Mar  3 00:01:08 web-01 su[20]: FAILED SU (to root) bob on pts/2",
+        "Mar  3 00:01:09 web-01 dovecot: auth: passwd-file(eve,203.0.113.21,<s1>): unknown user",
+        "Mar  3 00:01:09 web-01 dovecot: auth-worker(300): pam(eve,203.0.113.21,<s1>): pam_authenticate() failed: Authentication failure (Password mismatch?)",
+        "Mar  3 00:01:10 web-01 dovecot: imap-login: Disconnected (auth failed, 1 attempts in 2 secs): user=<eve>, method=PLAIN, rip=203.0.113.21, lip=192.0.2.1, TLS, session=<s1>",
     ];
 
     [Theory]

@@ -156,16 +156,20 @@ internal static class DovecotMessages
     /// </summary>
     private static bool AuthLine(in MessageInput input, ParseContext ctx, ReadOnlySpan<byte> m)
     {
-        ReadOnlySpan<byte> user, address, result;
+        ReadOnlySpan<byte> user, address, result, driver;
         if (TryDriverPrefix(m, out user, out address, out var used))
         {
             result = m[used..];
+            driver = m[..m.IndexOf((byte)'(')];
         }
         else if (TryDriverPrefix(input.Tag, out user, out address, out _))
         {
-            // Tag carried the request; the message is "DRIVER: RESULT".
+            // Tag carried the request; the message is "DRIVER: RESULT" (dovecot 2.4: "request [N]: DRIVER: RESULT").
+            if (m.StartsWith("request ["u8) && m.IndexOf("]: "u8) is var close and > 0)
+                m = m[(close + 3)..];
             var colon = m.IndexOf(": "u8);
             result = colon > 0 && colon < 32 ? m[(colon + 2)..] : m;
+            driver = colon > 0 && colon < 32 ? m[..colon] : default;
         }
         else
         {
@@ -176,6 +180,8 @@ internal static class DovecotMessages
             return false;
         ref var d = ref ctx.Drafts.Add(EventActions.MailAuthFailed, EventOutcomes.Failure);
         d.Attempt = AttemptKind.MailBack;
+        // A chain of passdbs (passwd-file, then pam) rejects one attempt once per driver: each driver is tallied apart.
+        d.AttemptModule = AttemptModules.Of(driver);
         d.Address = input.Ref(address);
         d.Reason = TextRef.FromString(reason);
         if (!user.IsEmpty)

@@ -21,6 +21,8 @@ internal struct EventDraft
     public bool NeedsConnectionAddress;
     /// <summary>What the line says about authentication attempts; the <see cref="AttemptLedger"/> decides what counts.</summary>
     public AttemptKind Attempt;
+    /// <summary>Which module of a back end wrote the line (a PAM module, a dovecot passdb): a hash, 0 when none.</summary>
+    public int AttemptModule;
     /// <summary>How many of the line's <see cref="Count"/> events are attempts (the first ones), once decided.</summary>
     public int Attempts;
     /// <summary>Decided on an earlier line: <see cref="Count"/> already includes the line's repetitions and <see cref="Attempts"/> is final.</summary>

@@ -16,6 +16,7 @@ internal static class PamMessages
         var m = input.Message;
         var count = 1;
         ReadOnlySpan<byte> service = default;
+        ReadOnlySpan<byte> module = default;
         if (m.StartsWith("pam_"u8))
         {
             // pam_MODULE(SERVICE:TYPE): or pam_MODULE: -- only the auth type reports failures.
@@ -30,6 +31,7 @@ internal static class PamMessages
             var open = head.IndexOf((byte)'(');
             if (open > 0 && head.EndsWith(":auth)"u8))
                 service = head[(open + 1)..^6];
+            module = open > 0 ? head[..open] : head;
             m = m[(colon + 2)..];
         }
         else if (m.StartsWith("(pam_"u8))
@@ -53,15 +55,18 @@ internal static class PamMessages
         if (!m.StartsWith("authentication failure;"u8) && !m.StartsWith("PAM "u8))
             return false;
         return AddFailure(input, ctx, m, count, LogsItsOwnAttempts(service.IsEmpty ? Program(input.Tag) : service)
-            ? AttemptKind.Restated : AttemptKind.PamModule);
+            ? AttemptKind.Restated : AttemptKind.PamModule, module);
     }
 
-    private static bool AddFailure(in MessageInput input, ParseContext ctx, ReadOnlySpan<byte> m, int count, AttemptKind attempt)
+    private static bool AddFailure(in MessageInput input, ParseContext ctx, ReadOnlySpan<byte> m, int count, AttemptKind attempt,
+        ReadOnlySpan<byte> module)
     {
         Bytes.TrimPreauth(ref m);
         FindRemote(m, out var rhost, out var user, out var ruser);
         ref var d = ref ctx.Drafts.Add(EventActions.PamAuthFailed, EventOutcomes.Failure);
         d.Attempt = attempt;
+        // "PAM N more authentication failures" is pam_unix's own summary (its first failure was logged as pam_unix).
+        d.AttemptModule = AttemptModules.Of(module.IsEmpty ? "pam_unix"u8 : module);
         d.Count = Math.Max(count, 1);
         if (!rhost.IsEmpty)
             d.Address = input.Ref(rhost);

@@ -106,8 +106,10 @@ internal static class SshdMessages
                     return BannerExchange(input, ctx, m);
                 break;
             case (byte)'k':
+                // The detail of a connection whose verdict sshd writes next (OpenSSH 8 and later: "banner exchange: ...
+                // invalid format" or "Connection closed by ADDR port N"): the verdict classifies, so a probe counts once.
                 if (m.StartsWith("kex_exchange_identification: "u8))
-                    return ContextEvent(input, ctx, IdentificationAction(), m);
+                    return ContextEvent(input, ctx, EventActions.SshScan, m);
                 break;
             case (byte)'s':
                 if (m.StartsWith("ssh_dispatch_run_fatal: Connection from "u8))
@@ -585,14 +587,6 @@ internal static class SshdMessages
         }
         return ContextEvent(input, ctx, EventActions.SshNegotiationFailed, m);
     }
-
-    /// <summary>
-    /// "kex_exchange_identification: REASON" is the detail of a connection whose verdict sshd writes next (OpenSSH 8.x
-    /// and later: "banner exchange: Connection from ADDR port N: invalid format", or "Connection closed by ADDR port
-    /// N"). The verdict line carries the classification, so that a connection counts once as a probe; the detail is
-    /// reported as a scan with its text as the reason.
-    /// </summary>
-    private static string IdentificationAction() => EventActions.SshScan;
 
     /// <summary>
     /// "banner exchange: Connection from ADDR port N: REASON": sshd's verdict on the client's identification ("invalid

@@ -7,11 +7,13 @@ namespace LogSentinel.AiAnalyzer.Aggregation;
 /// attempts (<see cref="EventFields.Attempt"/>) are "failed" or "success", so a window counts attempts, not lines.
 /// An authentication event that is not an attempt restates or accompanies one already counted (PAM's line for sshd's,
 /// the close of a connection whose passwords were counted, a key an agent offered before the right one): it has no
-/// status and joins no group. Everything else is named for what it is, never a failed login whatever its outcome:
-/// "probe" (a connection that never got to authenticate: scans, bad banners, failed key exchanges, mail clients
-/// leaving before AUTH), "rejected" (the server refused the client or its command: tcp_wrappers, postfix rejects and
-/// rate limits, sudo's "not allowed"), fail2ban's "found", "banned" and "unbanned", and "seen" for the rest (a sudo
-/// command run, an attempt whose outcome the log does not give).
+/// status and joins no group — except a connection's end that names no account (a health check's or a scanner's
+/// close, a LoginGraceTime timeout: a probe) and a refusal or lockout (rejected). Everything else is named for what it
+/// is, never a failed login whatever its outcome: "probe" (a connection that never got to authenticate: scans, bad
+/// banners, failed key exchanges, mail clients leaving before AUTH), "rejected" (the server refused the client, its
+/// command or the account: tcp_wrappers, postfix rejects and rate limits, sudo's "not allowed", an account locked by
+/// PAM), fail2ban's "found", "banned" and "unbanned", and "seen" for the rest (a sudo command run, an attempt whose
+/// outcome the log does not give).
 /// </summary>
 public static class AttemptStatus
 {
@@ -39,7 +41,11 @@ public static class AttemptStatus
             };
         }
         if (Has(fields.Category, "authentication"))
-            return null;
+        {
+            if (Has(fields.Type, "denied") || Has(fields.Category, "iam"))
+                return Rejected;
+            return Has(fields.Type, "end") && e.User is null ? Probe : null;
+        }
         return fields.Action switch
         {
             EventActions.Fail2banFound => Found,

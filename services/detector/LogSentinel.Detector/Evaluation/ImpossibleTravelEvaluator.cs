@@ -48,6 +48,8 @@ internal sealed class ImpossibleTravelEvaluator(Rule rule) : RuleEvaluator<Impos
         episode.Add(first, first.Country);
         episode.Add(second, second.Country);
         episode.SetCount(2);
+        // The new place becomes one of the account's, as new_value learns a value: one alert per new place, not one
+        // per login from it (a VPN switched on and off all day).
         Remember(state, seen, location);
         return episode;
     }
@@ -60,7 +62,8 @@ internal sealed class ImpossibleTravelEvaluator(Rule rule) : RuleEvaluator<Impos
     protected override void Extend(State state, AlertEpisode episode, SecurityEvent e, in Seen seen, bool isThen)
     {
         var location = e.Source?.Geo?.Location;
-        if (state.HasLogin && Impossible(state.Latest, state.Location, seen, location) && !Known(state, seen))
+        var journey = state.HasLogin && Impossible(state.Latest, state.Location, seen, location) && !Known(state, seen);
+        if (journey)
         {
             episode.Add(seen, seen.Country);
             episode.SetCount(episode.Count + 1);

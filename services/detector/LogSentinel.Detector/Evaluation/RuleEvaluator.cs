@@ -106,10 +106,17 @@ internal abstract class RuleEvaluator<TState>(Rule rule) : RuleEvaluator(rule) w
             output.Add(ended.Close());
             state.Episode = null;
         }
-        // Without an open alert a key is nothing but its count: forgetting it is clearing it (as if it had expired).
-        if (state.Episode is null)
+        // Without an open alert a key is nothing but its count: forgetting what the account did clears it (what is
+        // left is other accounts' failures: a login as one's own account must not wipe guesses at root).
+        if (state.Episode is null && !KeepsAfterReset(state, e.User?.Name))
             _keys.Remove(key);
     }
+
+    /// <summary>
+    /// Forgets, from a key's count, what the reset event's account did (and what named no account); true when
+    /// something is left to count. By default the whole key is forgotten.
+    /// </summary>
+    protected virtual bool KeepsAfterReset(TState state, string? user) => false;
 
     public override void Expire(long nowTicks, List<AlertRaised> output)
     {

@@ -96,6 +96,25 @@ internal struct SeenRing(int capacity)
         _latestTicks = 0;
         _unordered = false;
     }
+
+    /// <summary>Forgets the events of <paramref name="user"/> and those that named no account, keeping the others in order.</summary>
+    public void RemoveAccount(string? user)
+    {
+        if (Count == 0)
+            return;
+        var kept = new List<Seen>(Count);
+        for (var i = 0; i < Count; i++)
+        {
+            var seen = this[i];
+            if (seen.User is not null && !string.Equals(seen.User, user, StringComparison.Ordinal))
+                kept.Add(seen);
+        }
+        if (kept.Count == Count)
+            return;
+        Clear();
+        foreach (var seen in kept)
+            Add(seen);
+    }
 }
 
 /// <summary>

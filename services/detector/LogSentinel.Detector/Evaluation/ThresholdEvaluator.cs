@@ -33,6 +33,12 @@ internal sealed class ThresholdEvaluator(Rule rule) : RuleEvaluator<ThresholdEva
         return episode;
     }
 
+    protected override bool KeepsAfterReset(State state, string? user)
+    {
+        state.Recent.RemoveAccount(user);
+        return state.Recent.Count > 0;
+    }
+
     protected override void Extend(State state, AlertEpisode episode, SecurityEvent e, in Seen seen, bool isThen)
     {
         episode.Add(seen, null);
