@@ -85,7 +85,7 @@ public sealed class RulesAnalyzerTests
 
         Assert.DoesNotContain(quiet.Findings, f => f.Type == "failed_logins");
         Assert.StartsWith("0 failed and 0 successful authentication attempts", quiet.Summary, StringComparison.Ordinal);
-        Assert.Contains("No login attempted: 40 probes, 1 rejected, 1 fail2ban bans.", quiet.Summary, StringComparison.Ordinal);
+        Assert.Contains("No login attempted: 40 probes, 1 rejected, 1 fail2ban ban.", quiet.Summary, StringComparison.Ordinal);
         Assert.Equal(0, quiet.RiskScore);
 
         var alerted = Analyze(Summarise(events, Alert("ssh-preauth-probing", "threshold", "medium", "192.0.2.9", null, T0.AddSeconds(39), count: 40)));

@@ -98,7 +98,7 @@ public static class RulesAnalyzer
             text.Append(CultureInfo.InvariantCulture, $" Most failures: {top.Ip ?? "local"}{(top.Country is null ? "" : " (" + top.Country + ")")} with {top.Attempts} failed attempts{(top.Username is null ? "" : " as '" + top.Username + "'")} on {top.Service}.");
         // Probes, rejects and bans are not logins: said apart, so that no one reads them as failures.
         var other = aggregate.Events.Where(g => !AttemptStatus.IsAttempt(g.Status)).GroupBy(g => g.Status)
-            .OrderByDescending(g => g.Sum(x => x.Attempts)).Select(g => $"{g.Sum(x => x.Attempts)} {Plural(g.Key)}").ToList();
+            .OrderByDescending(g => g.Sum(x => x.Attempts)).Select(g => Counted(g.Key, g.Sum(x => x.Attempts))).ToList();
         if (other.Count > 0)
             text.Append(CultureInfo.InvariantCulture, $" No login attempted: {string.Join(", ", other)}.");
         if (aggregate.Alerts.Count > 0)
@@ -111,13 +111,18 @@ public static class RulesAnalyzer
         return text.ToString();
     }
 
-    private static string Plural(string status) => status switch
+    /// <summary>"3 probes", "1 fail2ban ban": the count of a status's events in words.</summary>
+    private static string Counted(string status, long n)
     {
-        AttemptStatus.Probe => "probes",
-        AttemptStatus.Rejected => "rejected",
-        AttemptStatus.Found => "fail2ban matches",
-        AttemptStatus.Banned => "fail2ban bans",
-        AttemptStatus.Unbanned => "fail2ban unbans",
-        _ => "other events",
-    };
+        var (one, many) = status switch
+        {
+            AttemptStatus.Probe => ("probe", "probes"),
+            AttemptStatus.Rejected => ("rejected", "rejected"),
+            AttemptStatus.Found => ("fail2ban match", "fail2ban matches"),
+            AttemptStatus.Banned => ("fail2ban ban", "fail2ban bans"),
+            AttemptStatus.Unbanned => ("fail2ban unban", "fail2ban unbans"),
+            _ => ("other event", "other events"),
+        };
+        return string.Create(CultureInfo.InvariantCulture, $"{n} {(n == 1 ? one : many)}");
+    }
 }
