@@ -36,13 +36,11 @@ install_debian_packages() {
 # tests write to a real MariaDB.
 install_debian_packages python3 python3-aiosmtpd rabbitmq-server mariadb-server || { echo "could not install test dependencies"; echo "0 passed, 1 failed"; exit 1; }
 
-# apt does not start services on these machines: start RabbitMQ ourselves, with the consistent-hash exchange the
-# collector publishes to, and wait until it answers.
+# apt does not start services on these machines: start RabbitMQ ourselves and wait until it answers.
 start_rabbitmq() {
   if rabbitmq-diagnostics -q ping >/dev/null 2>&1; then
     return 0
   fi
-  as_root rabbitmq-plugins enable --offline rabbitmq_consistent_hash_exchange >/dev/null || return 1
   as_root rabbitmq-server -detached >/dev/null 2>&1 || true
   for _ in $(seq 1 90); do
     rabbitmq-diagnostics -q ping >/dev/null 2>&1 && return 0

@@ -4,8 +4,9 @@ namespace LogSentinel.Contracts;
 
 /// <summary>
 /// The detector's own re-partitioned stream: events that one group-by dimension's rules may count, all with keys
-/// that hash to one partition. Published to a consistent-hash exchange with <see cref="RoutingKey"/>, so every key
-/// of a dimension is evaluated by exactly one detector replica, whatever collector or replica read the event.
+/// that hash to one partition. Published with <see cref="RoutingKey"/> to the partition's durable queue, which one
+/// detector replica at a time owns, so every key of a dimension is evaluated in one place, whatever collector or
+/// replica read the event.
 /// Events are kept in segments, one per collector batch they came from: a segment's content is fixed by its
 /// source batch, so a redelivered source batch gives the same segment ids however batches were grouped again.
 /// </summary>
@@ -19,7 +20,7 @@ public sealed record KeyedEventBatch
     [JsonPropertyName("dimension")]
     public required string Dimension { get; init; }
 
-    /// <summary>Dimension and partition ("source.2a"): what the consistent-hash exchange hashes.</summary>
+    /// <summary>Dimension and partition ("source.0a"): the routing key of the partition's queue.</summary>
     [JsonPropertyName("routing_key")]
     public required string RoutingKey { get; init; }
 

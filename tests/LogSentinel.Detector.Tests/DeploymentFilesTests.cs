@@ -4,7 +4,7 @@ namespace LogSentinel.Detector.Tests;
 
 /// <summary>
 /// The compose file and the detector's image are checked statically (no container engine on the build machine):
-/// every path they name exists, and RabbitMQ gets the plugin the detector's partitioning needs.
+/// every path they name exists, and the detector gets the state store its partitions need.
 /// </summary>
 public sealed class DeploymentFilesTests
 {
@@ -26,7 +26,10 @@ public sealed class DeploymentFilesTests
         var defaultRules = rules[(rules.IndexOf(":-", StringComparison.Ordinal) + 2)..rules.IndexOf('}', StringComparison.Ordinal)];
         Assert.True(Directory.Exists(Path.Combine(Deploy, "compose", defaultRules)), defaultRules);
         Assert.Contains("rabbitmq", services.Children.Keys.Select(k => k.ToString()));
-        Assert.Contains("rabbitmq_consistent_hash_exchange", File.ReadAllText(Path.Combine(Deploy, "compose", "rabbitmq-enabled-plugins")));
+        // Replicas keep partition owners and rule state in the fleet's MariaDB: the detector waits for it.
+        var environment = (YamlMappingNode)detector["environment"];
+        Assert.Contains("Server=mariadb;", environment["Detector__Store__ConnectionString"].ToString(), StringComparison.Ordinal);
+        Assert.Contains("mariadb", ((YamlMappingNode)detector["depends_on"]).Children.Keys.Select(k => k.ToString()));
     }
 
     [Fact]

@@ -6,5 +6,6 @@ using LogSentinel.Detector.Commands;
 var root = new RootCommand("LogSentinel detector: detection rules over the security event stream, alerts out")
 {
     RunCommand.Create(),
+    PartitionsCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -35,24 +35,38 @@ public sealed class DetectorOptions
     public int ReorderCapacity { get; set; } = 500_000;
 
     /// <summary>
-    /// This replica's name: its partition queue is "logsentinel-detector-{ReplicaId}". Stable across restarts, so a
-    /// restarted replica finds its queue and its keys waiting. Default: the host name.
+    /// This replica's name in the state store (its heartbeat, the partitions it owns). Unique per replica and stable
+    /// across restarts, so a restarted replica takes back its own partitions at once. Default: the host name.
     /// </summary>
     [Required(AllowEmptyStrings = false)]
     [RegularExpression("^[A-Za-z0-9._-]{1,100}$")]
     public string ReplicaId { get; set; } = Environment.MachineName;
 
-    /// <summary>How long a replica's queue outlives the replica; after it, its keys move to the remaining replicas.</summary>
-    [Range(typeof(TimeSpan), "00:00:10", "7.00:00:00")]
-    public TimeSpan QueueExpiry { get; set; } = TimeSpan.FromMinutes(30);
-
     /// <summary>
-    /// Partitioned batches held at once (the queue's prefetch). Each is acknowledged only after its events were
-    /// evaluated, so each waits out the lateness: this bounds throughput at ConcurrentBatches / Lateness batches
-    /// per second, and events can only be put in order with those already delivered.
+    /// Partitioned batches held at once per partition queue (its prefetch). Each is acknowledged only after its events
+    /// were evaluated and checkpointed, so each waits out the lateness and up to a checkpoint interval: this bounds a
+    /// partition's throughput at ConcurrentBatches / (Lateness + CheckpointInterval) batches per second.
     /// </summary>
     [Range(1, 65535)]
-    public int ConcurrentBatches { get; set; } = 4096;
+    public int ConcurrentBatches { get; set; } = 1000;
+
+    /// <summary>How often each changed partition's state is written to the state store (and its batches acknowledged).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often the replica records its heartbeat and converges on the partition assignment.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// A replica whose heartbeat is older than this is presumed dead and its partitions are taken over: the longest
+    /// a dead replica's partitions wait. Several heartbeat intervals, so a slow moment is not a death.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan MemberTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Partition queues as quorum queues (a RabbitMQ cluster); classic durable queues otherwise.</summary>
+    public bool QuorumQueues { get; set; }
 
     /// <summary>
     /// Acknowledge a partitioned batch as soon as the evaluation loop has it, not once it was evaluated. Only for a bus
@@ -63,4 +77,17 @@ public sealed class DetectorOptions
     public bool AcknowledgeOnReceipt { get; set; }
 
     public RabbitMqOptions RabbitMq { get; set; } = new();
+
+    /// <summary>Where the partitions' owners and rule state are kept (the fleet's MariaDB/MySQL).</summary>
+    public StoreOptions Store { get; set; } = new();
+
+    public sealed class StoreOptions
+    {
+        /// <summary>
+        /// A MariaDB/MySQL connection string (the database the indexer writes to will do; the detector creates its
+        /// tables detector_members and detector_partitions). The password from the environment:
+        /// Detector__Store__ConnectionString.
+        /// </summary>
+        public string? ConnectionString { get; set; }
+    }
 }

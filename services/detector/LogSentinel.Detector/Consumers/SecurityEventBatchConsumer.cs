@@ -9,7 +9,8 @@ namespace LogSentinel.Detector.Consumers;
 
 /// <summary>
 /// Takes the collectors' batches (one shared queue, any replica), a few at a time, and republishes their events into
-/// the detector's partitioned streams. The messages are acknowledged once the broker confirmed every keyed batch.
+/// the detector's partitioned streams. The messages are acknowledged once the broker confirmed every keyed batch;
+/// a batch routed again after a crash gives the same segment ids, which the partition's owner recognises.
 /// </summary>
 public sealed class SecurityEventBatchConsumer(RuleSetProvider rules, DetectorMetrics metrics) : IConsumer<Batch<SecurityEventBatch>>
 {

@@ -33,11 +33,11 @@ internal sealed class AlertEpisode
     private int _revision;
 
     public string Id { get; }
-    public DateTime WindowStart { get; }
+    public DateTime WindowStart { get; private set; }
     public DateTime WindowEnd { get; private set; }
     public long Count { get; private set; }
     public long Events { get; private set; }
-    public long CooldownUntilTicks { get; }
+    public long CooldownUntilTicks { get; private set; }
 
     public AlertEpisode(Rule rule, string offender, in Seen first, long firedTicks)
     {
@@ -48,6 +48,86 @@ internal sealed class AlertEpisode
         WindowEnd = new DateTime(firedTicks, DateTimeKind.Utc);
         CooldownUntilTicks = firedTicks + rule.Cooldown.Ticks;
         Id = AlertIds.For(rule.Id, offender, WindowStart, first.Id);
+    }
+
+    private AlertEpisode(Rule rule, string offender, string id)
+    {
+        _rule = rule;
+        _offender = offender;
+        Id = id;
+    }
+
+    /// <summary>Everything the alert's later revisions report, for a checkpoint.</summary>
+    public void Save(BinaryWriter w)
+    {
+        w.Write(Id);
+        w.Write(WindowStart.Ticks);
+        w.Write(WindowEnd.Ticks);
+        w.Write(Count);
+        w.Write(Events);
+        w.Write(CooldownUntilTicks);
+        w.Write(_publishedCount);
+        w.Write(_revision);
+        w.Write(_usersTruncated);
+        SaveList(w, _hosts);
+        SaveList(w, _users);
+        SaveList(w, _ips);
+        SaveList(w, _samples);
+        SaveList(w, _listedValues);
+        w.Write(_countries.Count);
+        foreach (var (country, n) in _countries)
+        {
+            w.Write(country);
+            w.Write(n);
+        }
+        w.Write(_values?.Count ?? -1);
+        foreach (var hash in _values ?? [])
+            w.Write(hash);
+    }
+
+    public static AlertEpisode Load(Rule rule, string offender, BinaryReader r)
+    {
+        var episode = new AlertEpisode(rule, offender, r.ReadString())
+        {
+            WindowStart = new DateTime(r.ReadInt64(), DateTimeKind.Utc),
+            WindowEnd = new DateTime(r.ReadInt64(), DateTimeKind.Utc),
+            Count = r.ReadInt64(),
+            Events = r.ReadInt64(),
+            CooldownUntilTicks = r.ReadInt64(),
+        };
+        episode._publishedCount = r.ReadInt64();
+        episode._revision = r.ReadInt32();
+        episode._usersTruncated = r.ReadBoolean();
+        LoadList(r, episode._hosts);
+        LoadList(r, episode._users);
+        LoadList(r, episode._ips);
+        LoadList(r, episode._samples);
+        LoadList(r, episode._listedValues);
+        var countries = r.ReadInt32();
+        for (var i = 0; i < countries; i++)
+            episode._countries[r.ReadString()] = r.ReadInt32();
+        var values = r.ReadInt32();
+        if (values >= 0)
+        {
+            episode._values = new HashSet<ulong>(values);
+            for (var i = 0; i < values; i++)
+                episode._values.Add(r.ReadUInt64());
+        }
+        return episode;
+    }
+
+    private static void SaveList(BinaryWriter w, List<string> list)
+    {
+        w.Write(list.Count);
+        foreach (var item in list)
+            w.Write(item);
+    }
+
+    private static void LoadList(BinaryReader r, List<string> list)
+    {
+        var count = r.ReadInt32();
+        for (var i = 0; i < count; i++)
+            list.Add(r.ReadString());
     }
 
     /// <summary>An event counted by the alert; <paramref name="value"/> is the distinct or new value it carries.</summary>

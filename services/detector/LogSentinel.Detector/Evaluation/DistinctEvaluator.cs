@@ -21,6 +21,10 @@ internal sealed class DistinctEvaluator(Rule rule) : RuleEvaluator<DistinctEvalu
 
     protected override State NewState() => new();
 
+    protected override void SaveState(State state, BinaryWriter w) => state.Latest.Save(w);
+
+    protected override void LoadState(State state, BinaryReader r) => state.Latest.Load(r);
+
     protected override AlertEpisode? Evaluate(State state, string key, SecurityEvent e, in Seen seen, bool isThen)
     {
         if (_field.Read(e) is not { } value)

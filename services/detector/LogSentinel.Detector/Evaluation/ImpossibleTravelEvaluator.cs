@@ -35,6 +35,34 @@ internal sealed class ImpossibleTravelEvaluator(Rule rule) : RuleEvaluator<Impos
 
     protected override bool Ignores(SecurityEvent e) => e.Source?.Geo?.CountryIsoCode is null;
 
+    protected override void SaveState(State state, BinaryWriter w)
+    {
+        w.Write(state.HasLogin);
+        if (state.HasLogin)
+            w.Write(state.Latest);
+        w.Write(state.Location);
+        w.Write(state.Places?.Count ?? -1);
+        foreach (var (country, last) in state.Places ?? [])
+        {
+            w.Write(country);
+            w.Write(last);
+        }
+    }
+
+    protected override void LoadState(State state, BinaryReader r)
+    {
+        state.HasLogin = r.ReadBoolean();
+        if (state.HasLogin)
+            state.Latest = r.ReadSeen();
+        state.Location = r.ReadGeoPoint();
+        var places = r.ReadInt32();
+        if (places < 0)
+            return;
+        state.Places = new(places);
+        for (var i = 0; i < places; i++)
+            state.Places.Add((r.ReadString(), r.ReadInt64()));
+    }
+
     protected override AlertEpisode? Evaluate(State state, string key, SecurityEvent e, in Seen seen, bool isThen)
     {
         var location = e.Source?.Geo?.Location;

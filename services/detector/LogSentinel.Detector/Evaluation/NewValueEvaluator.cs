@@ -25,6 +25,18 @@ internal sealed class NewValueEvaluator(Rule rule) : RuleEvaluator<NewValueEvalu
 
     protected override State NewState() => new();
 
+    protected override void SaveState(State state, BinaryWriter w)
+    {
+        state.Known.Save(w);
+        w.Write(state.FirstTicks);
+    }
+
+    protected override void LoadState(State state, BinaryReader r)
+    {
+        state.Known.Load(r);
+        state.FirstTicks = r.ReadInt64();
+    }
+
     protected override AlertEpisode? Evaluate(State state, string key, SecurityEvent e, in Seen seen, bool isThen)
     {
         if (_field.Read(e) is not { } value)

@@ -29,6 +29,12 @@ internal abstract class RuleEvaluator(Rule rule)
     /// <summary>End of input: every open alert gets its final revision.</summary>
     public abstract void CloseAll(List<AlertRaised> output);
 
+    /// <summary>Every key's state and open alert, for a checkpoint.</summary>
+    public abstract void Save(BinaryWriter w);
+
+    /// <summary>Replaces the state with a checkpoint's (of the same rule definition).</summary>
+    public abstract void Load(BinaryReader r);
+
     public static RuleEvaluator Create(Rule rule) => rule.Type switch
     {
         RuleType.Threshold => new ThresholdEvaluator(rule),
@@ -148,6 +154,42 @@ internal abstract class RuleEvaluator<TState>(Rule rule) : RuleEvaluator(rule) w
             }
         }
     }
+
+    public override void Save(BinaryWriter w)
+    {
+        w.Write(_nextSweepTicks);
+        w.Write(_keys.Count);
+        foreach (var (key, state) in _keys)
+        {
+            w.Write(key);
+            w.Write(state.LastTicks);
+            w.Write(state.Episode is not null);
+            state.Episode?.Save(w);
+            SaveState(state, w);
+        }
+    }
+
+    public override void Load(BinaryReader r)
+    {
+        _keys.Clear();
+        _nextSweepTicks = r.ReadInt64();
+        var count = r.ReadInt32();
+        for (var i = 0; i < count; i++)
+        {
+            var key = r.ReadString();
+            var state = NewState();
+            state.LastTicks = r.ReadInt64();
+            if (r.ReadBoolean())
+                state.Episode = AlertEpisode.Load(Rule, key, r);
+            LoadState(state, r);
+            _keys[key] = state;
+        }
+    }
+
+    /// <summary>What the rule type keeps per key besides its time and open alert.</summary>
+    protected abstract void SaveState(TState state, BinaryWriter w);
+
+    protected abstract void LoadState(TState state, BinaryReader r);
 
     protected AlertEpisode Open(string key, in Seen first, long firedTicks) => new(Rule, key, first, firedTicks);
 }

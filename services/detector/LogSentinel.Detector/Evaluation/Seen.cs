@@ -97,6 +97,22 @@ internal struct SeenRing(int capacity)
         _unordered = false;
     }
 
+    /// <summary>The events held, oldest first (a checkpoint); <see cref="Load"/> adds them back in the same order.</summary>
+    public readonly void Save(BinaryWriter w)
+    {
+        w.Write(Count);
+        for (var i = 0; i < Count; i++)
+            w.Write(this[i]);
+    }
+
+    public void Load(BinaryReader r)
+    {
+        Clear();
+        var count = r.ReadInt32();
+        for (var i = 0; i < count; i++)
+            Add(r.ReadSeen());
+    }
+
     /// <summary>Forgets the events of <paramref name="user"/> and those that named no account, keeping the others in order.</summary>
     public void RemoveAccount(string? user)
     {
@@ -143,6 +159,24 @@ internal struct ValueSightings
         if (Count == _items.Length)
             Array.Resize(ref _items, _items.Length * 2);
         _items[Count++] = (value, seen);
+    }
+
+    public readonly void Save(BinaryWriter w)
+    {
+        w.Write(Count);
+        for (var i = 0; i < Count; i++)
+        {
+            w.Write(_items![i].Value);
+            w.Write(_items[i].Seen);
+        }
+    }
+
+    public void Load(BinaryReader r)
+    {
+        Clear();
+        var count = r.ReadInt32();
+        for (var i = 0; i < count; i++)
+            Set(r.ReadString(), r.ReadSeen());
     }
 
     /// <summary>Forgets the values last seen before <paramref name="oldestTicks"/>.</summary>

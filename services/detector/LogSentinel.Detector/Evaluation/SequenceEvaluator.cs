@@ -18,6 +18,10 @@ internal sealed class SequenceEvaluator(Rule rule) : RuleEvaluator<SequenceEvalu
 
     protected override State NewState() => new((int)Rule.Threshold);
 
+    protected override void SaveState(State state, BinaryWriter w) => state.Failures.Save(w);
+
+    protected override void LoadState(State state, BinaryReader r) => state.Failures.Load(r);
+
     protected override AlertEpisode? Evaluate(State state, string key, SecurityEvent e, in Seen seen, bool isThen)
     {
         ref var failures = ref state.Failures;

@@ -33,6 +33,10 @@ internal sealed class ThresholdEvaluator(Rule rule) : RuleEvaluator<ThresholdEva
         return episode;
     }
 
+    protected override void SaveState(State state, BinaryWriter w) => state.Recent.Save(w);
+
+    protected override void LoadState(State state, BinaryReader r) => state.Recent.Load(r);
+
     protected override bool KeepsAfterReset(State state, string? user)
     {
         state.Recent.RemoveAccount(user);

@@ -5,9 +5,9 @@ using LogSentinel.Parsing.Identity;
 namespace LogSentinel.Detector.Partitioning;
 
 /// <summary>
-/// The detector's partitioned streams, one per group-by dimension in use. An event goes to the partition of its
-/// dimension key, and the consistent-hash exchange gives each partition to one replica, so every key of every rule
-/// is counted in one place. The source dimension partitions IPv6 addresses by their /48: a rule that groups by a
+/// The detector's partitioned streams, one per group-by dimension. An event goes to the partition of its dimension
+/// key, each partition is a durable queue, and one replica at a time owns it (<see cref="OwnershipCoordinator"/>),
+/// so every key of every rule is counted in one place. The source dimension partitions IPv6 addresses by their /48: a rule that groups by a
 /// longer prefix or by the full address still finds all of its key's events on one replica.
 /// </summary>
 public static class Dimensions
@@ -18,10 +18,21 @@ public static class Dimensions
 
     public const int SourceV6PartitionBits = 48;
 
-    /// <summary>Routing keys per dimension: many more than replicas, so the hash ring spreads them evenly.</summary>
-    public const int Partitions = 64;
+    /// <summary>
+    /// Partitions per dimension: the most replicas a dimension can spread over. Fixed for the life of a fleet (an
+    /// event's partition is its key's hash modulo this), so chosen well above any fleet's replica count, and low
+    /// enough that each partition's queue and checkpoint stay cheap.
+    /// </summary>
+    public const int Partitions = 16;
 
     public static readonly IReadOnlyList<string> All = [Source, User, Host];
+
+    /// <summary>Every partition of every dimension, in a fixed order.</summary>
+    public static readonly IReadOnlyList<string> AllPartitions =
+        [.. All.SelectMany(d => Enumerable.Range(0, Partitions).Select(p => RoutingKey(d, p)))];
+
+    /// <summary>The dimension of a partition's routing key.</summary>
+    public static string DimensionOf(string partition) => partition[..partition.IndexOf('.', StringComparison.Ordinal)];
 
     public static string? KeyOf(SecurityEvent e, string dimension) => dimension switch
     {

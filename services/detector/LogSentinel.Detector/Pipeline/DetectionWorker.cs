@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using LogSentinel.Contracts;
 using LogSentinel.Detector.Evaluation;
 using LogSentinel.Detector.Rules;
+using LogSentinel.Detector.State;
 using LogSentinel.Detector.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -11,77 +12,63 @@ namespace LogSentinel.Detector.Pipeline;
 
 /// <summary>
 /// The replica's one evaluation loop: partitioned batches come in from any number of consumers, wait in the reorder
-/// buffer, and go through the <see cref="DetectionEngine"/> in event-time order. A batch's submission completes only
-/// when all its events were evaluated and the alerts they raised were published, so the consumer acknowledges the
-/// message after that and not before: a crash redelivers it. A segment seen recently is a redelivery and skipped.
+/// buffer, and go through their partition's <see cref="DetectionEngine"/> in event-time order. A batch's submission
+/// completes only when all its events were evaluated, the alerts they raised were published and, with a state
+/// store, the partition state they changed was written: the consumer acknowledges the message after that and not
+/// before, so a crash redelivers exactly what the last checkpoint does not hold. A segment seen recently is a
+/// redelivery and skipped.
 /// </summary>
 public sealed partial class DetectionWorker : BackgroundService
 {
-    /// <summary>Segment ids remembered (as 64-bit hashes, 24 MB): about a minute of a 50k events/s stream.</summary>
+    /// <summary>Segment ids remembered in memory (as 64-bit hashes, 24 MB): about a minute of a 50k events/s stream.</summary>
     private const int RememberedSegments = 1_000_000;
-
-    /// <summary>What a finite input asks of the loop besides batches, in the order it asks it.</summary>
-    private enum Control
-    {
-        None,
-
-        /// <summary>Evaluate everything buffered (<see cref="ReleaseBufferedAsync"/>).</summary>
-        Release,
-
-        /// <summary>Evaluate everything buffered and close every open alert (<see cref="CloseAllAsync"/>).</summary>
-        CloseAll,
-    }
-
-    private sealed class Pending(KeyedEventBatch batch, Control control = Control.None)
-    {
-        public readonly KeyedEventBatch Batch = batch;
-
-        public readonly Control Control = control;
-
-        public int Remaining;
-
-        /// <summary>The segments this batch brought first: while it is unfinished, a redelivery of them waits for it.</summary>
-        public readonly List<ulong> Segments = [];
-
-        /// <summary>Earlier deliveries of some of this batch's segments, not finished yet: acknowledged after them.</summary>
-        public readonly List<Task> Originals = [];
-
-        public readonly TaskCompletionSource Done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
 
     /// <summary>The shortest wait for buffered events to become due.</summary>
     private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(5);
 
-    private readonly Channel<Pending> _inbox = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    /// <summary>Quiet partitions' event time follows the replica's at most this often (it closes cooldowns).</summary>
+    private static readonly long AdvanceEveryTicks = TimeSpan.TicksPerMinute;
+
+    private readonly Channel<object> _inbox = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
     private readonly RuleSetProvider _rules;
     private readonly IAlertSink _sink;
     private readonly DetectorMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<DetectionWorker> _logger;
-    private readonly ReorderBuffer<Pending> _buffer;
-    private readonly DetectionEngine _engine;
+    private readonly IPartitionStore? _store;
+    private readonly IReplicaTermination _termination;
+    private readonly ReorderBuffer<PendingBatch> _buffer;
+    private readonly Dictionary<string, PartitionState> _partitions = new(StringComparer.Ordinal);
     private readonly HashSet<ulong> _seenSegments = [];
     private readonly Queue<ulong> _seenOrder = new();
-    private readonly Dictionary<ulong, Pending> _unfinished = [];
-    private readonly TimeSpan _maxClockSkew;
-    private readonly bool _acknowledgeOnReceipt;
+    private readonly Dictionary<ulong, PendingBatch> _unfinished = [];
+    private readonly DetectorOptions _options;
+    private RuleSet _ruleSet;
     private long _nextFutureWarningTicks;
+    private long _nextCheckpointTicks;
+    private long _eventTimeTicks;
+    private long _advancedTicks;
+    private bool _storeFailing;
 
-    public DetectionWorker(RuleSetProvider rules, IAlertSink sink, DetectorMetrics metrics, TimeProvider time, IOptions<DetectorOptions> options, ILogger<DetectionWorker> logger)
+    public DetectionWorker(RuleSetProvider rules, IAlertSink sink, DetectorMetrics metrics, TimeProvider time, IOptions<DetectorOptions> options,
+        ILogger<DetectionWorker> logger, IReplicaTermination termination, IPartitionStore? store = null)
     {
         _rules = rules;
         _sink = sink;
         _metrics = metrics;
         _time = time;
         _logger = logger;
-        _buffer = new ReorderBuffer<Pending>(options.Value.Lateness, options.Value.ReorderCapacity);
-        _maxClockSkew = options.Value.MaxClockSkew;
-        _acknowledgeOnReceipt = options.Value.AcknowledgeOnReceipt;
-        _engine = new DetectionEngine(rules.Current);
+        _store = store;
+        _termination = termination;
+        _options = options.Value;
+        _buffer = new ReorderBuffer<PendingBatch>(_options.Lateness, _options.ReorderCapacity);
+        _ruleSet = rules.Current;
     }
 
     /// <summary>Events this replica evaluated so far.</summary>
     public long EventsEvaluated => Interlocked.Read(ref _evaluated);
+
+    private long _evaluated;
 
     /// <summary>Events that arrived after a later event had been evaluated (see <see cref="ReorderBuffer{T}"/>).</summary>
     public long EventsLate => Interlocked.Read(ref _late);
@@ -93,102 +80,140 @@ public sealed partial class DetectionWorker : BackgroundService
 
     private long _dropped;
 
-    /// <summary>The partitions (routing keys) this replica has evaluated events of: which share of the keys it holds.</summary>
+    /// <summary>The partitions (routing keys) this replica has evaluated events of since it started.</summary>
     public IReadOnlyCollection<string> Partitions
     {
         get
         {
-            lock (_partitions)
-                return [.. _partitions];
+            lock (_evaluatedPartitions)
+                return [.. _evaluatedPartitions];
         }
     }
 
-    private readonly HashSet<string> _partitions = new(StringComparer.Ordinal);
-
-    private long _evaluated;
+    private readonly HashSet<string> _evaluatedPartitions = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Completes when the batch's events were evaluated and their alerts published (with AcknowledgeOnReceipt: once
-    /// the loop has the batch).
+    /// Completes when the batch's events were evaluated, their alerts published and their state written (with
+    /// AcknowledgeOnReceipt: once the loop has the batch).
     /// </summary>
     public Task SubmitAsync(KeyedEventBatch batch, CancellationToken cancellation)
     {
-        var evaluated = SubmitPending(new Pending(batch), cancellation);
-        return _acknowledgeOnReceipt ? Task.CompletedTask : evaluated;
-    }
-
-    private Task SubmitPending(Pending pending, CancellationToken cancellation)
-    {
+        var pending = new PendingBatch(batch);
         if (!_inbox.Writer.TryWrite(pending))
             throw new InvalidOperationException("the detector is stopping");
-        return pending.Done.Task.WaitAsync(cancellation);
+        return _options.AcknowledgeOnReceipt ? Task.CompletedTask : pending.Done.Task.WaitAsync(cancellation);
     }
-
-    private static readonly KeyedEventBatch NoEvents = new() { BatchId = "", Dimension = "", RoutingKey = "", Segments = [] };
 
     /// <summary>
     /// The end of the input, for a run over a finite log (the single-process `scan`): every buffered event is
     /// evaluated and every open alert gets its final revision, as `rules test` does. Completes once those are published.
     /// </summary>
-    public Task CloseAllAsync(CancellationToken cancellation) => SubmitPending(new Pending(NoEvents, Control.CloseAll), cancellation);
+    public Task CloseAllAsync(CancellationToken cancellation) => Send(new Command(CommandKind.CloseAll), cancellation);
 
     /// <summary>
     /// For a run over a finite log that knows every batch of a stretch of it was submitted: those events are
     /// evaluated now, in event-time order, whatever the lateness; batches submitted after this call wait for the
     /// next. The order of evaluation then depends on the input alone, not on how fast the bus delivered.
     /// </summary>
-    public Task ReleaseBufferedAsync(CancellationToken cancellation) => SubmitPending(new Pending(NoEvents, Control.Release), cancellation);
+    public Task ReleaseBufferedAsync(CancellationToken cancellation) => Send(new Command(CommandKind.Release), cancellation);
+
+    /// <summary>
+    /// The replica took a partition: its events are evaluated from the claimed state on (null: it starts empty).
+    /// Call before its messages can arrive.
+    /// </summary>
+    public Task OpenAsync(string partition, long epoch, byte[]? state, CancellationToken cancellation) =>
+        Send(new Command(CommandKind.Open) { Partitions = [partition], Epoch = epoch, State = state }, cancellation);
+
+    /// <summary>
+    /// The replica gives partitions up, once their messages stopped arriving: everything buffered is evaluated, their
+    /// state written, and they are forgotten. Fails, and keeps them, when the state cannot be written.
+    /// </summary>
+    public Task CloseAsync(IReadOnlyList<string> partitions, CancellationToken cancellation) =>
+        Send(new Command(CommandKind.Close) { Partitions = partitions }, cancellation);
+
+    private Task Send(Command command, CancellationToken cancellation)
+    {
+        if (!_inbox.Writer.TryWrite(command))
+            throw new InvalidOperationException("the detector is stopping");
+        return command.Done.Task.WaitAsync(cancellation);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var released = new List<(SecurityEvent Event, Pending Item)>();
+        var released = new List<(SecurityEvent Event, PendingBatch Item)>();
         var alerts = new List<AlertRaised>();
-        var finished = new List<Pending>();
-        var closing = new List<Pending>();
+        var finished = new List<PendingBatch>();
+        var closing = new List<Command>();
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
                 await WaitForWorkAsync(stoppingToken).ConfigureAwait(false);
-                if (!ReferenceEquals(_engine.Rules, _rules.Current))
-                    _engine.Replace(_rules.Current, alerts);
+                if (!ReferenceEquals(_ruleSet, _rules.Current))
+                    ReplaceRules(alerts);
                 var now = _time.GetUtcNow().UtcTicks;
-                while (_inbox.Reader.TryRead(out var pending))
+                while (_inbox.Reader.TryRead(out var item))
                 {
-                    if (pending.Control != Control.None)
+                    if (item is PendingBatch submitted)
                     {
-                        // What came after it belongs to the next stretch.
-                        closing.Add(pending);
-                        break;
+                        Accept(submitted, now, finished);
+                        continue;
                     }
-                    Accept(pending, now, finished);
+                    var command = (Command)item;
+                    if (command.Kind == CommandKind.Open)
+                    {
+                        Open(command);
+                        continue;
+                    }
+                    // What came after it belongs to the next stretch.
+                    closing.Add(command);
+                    break;
                 }
                 _buffer.Release(now, released, all: closing.Count > 0);
                 foreach (var (e, pending) in released)
                 {
-                    _engine.Process(e, pending.Batch.Dimension, alerts);
+                    var partition = pending.Partition;
+                    partition.Engine.Process(e, pending.Batch.Dimension, alerts);
+                    partition.Dirty = true;
+                    if (e.Timestamp.Ticks > _eventTimeTicks)
+                        _eventTimeTicks = e.Timestamp.Ticks;
                     if (--pending.Remaining == 0)
                         finished.Add(pending);
                 }
                 Interlocked.Add(ref _evaluated, released.Count);
                 released.Clear();
-                if (closing.Exists(c => c.Control == Control.CloseAll))
-                    _engine.CloseAll(alerts);
-                if (closing.Count > 0)
+                AdvanceQuietPartitions(alerts);
+                if (closing.Exists(c => c.Kind == CommandKind.CloseAll))
                 {
-                    finished.AddRange(closing);
-                    closing.Clear();
+                    foreach (var partition in _partitions.Values)
+                    {
+                        partition.Engine.CloseAll(alerts);
+                        partition.Dirty = true;
+                    }
                 }
                 _metrics.Buffered = _buffer.Count;
-                _metrics.TrackedKeys = _engine.TrackedKeys;
+                _metrics.TrackedKeys = _partitions.Values.Sum(p => p.Engine.TrackedKeys);
+                _metrics.PartitionsOwned = _partitions.Count;
                 if (alerts.Count > 0)
                 {
                     await PublishAsync(alerts, stoppingToken).ConfigureAwait(false);
                     alerts.Clear();
                 }
                 foreach (var pending in finished)
-                    Complete(pending);
+                {
+                    if (_store is null)
+                        Complete(pending);
+                    else
+                        pending.Partition.Awaiting.Add(pending);
+                }
                 finished.Clear();
+                var closes = closing.Exists(c => c.Kind == CommandKind.Close);
+                var checkpointed = true;
+                if (_store is not null && (closes || now >= _nextCheckpointTicks || _partitions.Values.Any(p => p.Awaiting.Count >= _options.ConcurrentBatches / 2)))
+                    checkpointed = await CheckpointAsync(now, stoppingToken).ConfigureAwait(false);
+                foreach (var command in closing)
+                    Finish(command, checkpointed);
+                closing.Clear();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -196,17 +221,85 @@ public sealed partial class DetectionWorker : BackgroundService
         }
         // Unfinished batches are not acknowledged: the broker gives them to a replica again.
         _inbox.Writer.TryComplete();
-        while (_inbox.Reader.TryRead(out var pending))
-            pending.Done.TrySetCanceled(stoppingToken);
+        while (_inbox.Reader.TryRead(out var item))
+        {
+            if (item is PendingBatch submitted)
+                submitted.Done.TrySetCanceled(stoppingToken);
+            else
+                ((Command)item).Done.TrySetCanceled(stoppingToken);
+        }
     }
 
-    private void Accept(Pending pending, long now, List<Pending> finished)
+    private void ReplaceRules(List<AlertRaised> alerts)
     {
+        _ruleSet = _rules.Current;
+        foreach (var partition in _partitions.Values)
+        {
+            partition.Engine.Replace(_ruleSet, alerts);
+            partition.Dirty = true;
+        }
+    }
+
+    private void Open(Command command)
+    {
+        var key = command.Partitions[0];
+        var partition = new PartitionState(key, _ruleSet, command.Epoch);
+        if (command.State is { } state)
+        {
+            try
+            {
+                if (!partition.Load(state))
+                {
+                    partition = new PartitionState(key, _ruleSet, command.Epoch);
+                    StateUnreadable(_logger, key, "another format");
+                }
+            }
+            catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException)
+            {
+                partition = new PartitionState(key, _ruleSet, command.Epoch);
+                StateUnreadable(_logger, key, e.Message);
+            }
+        }
+        foreach (var hash in partition.RecentSegments)
+            Remember(hash);
+        _partitions[key] = partition;
+        command.Done.TrySetResult();
+    }
+
+    private void Finish(Command command, bool checkpointed)
+    {
+        if (command.Kind != CommandKind.Close)
+        {
+            command.Done.TrySetResult();
+            return;
+        }
+        if (!checkpointed)
+        {
+            command.Done.TrySetException(new InvalidOperationException("the partitions' state could not be written; they stay with this replica"));
+            return;
+        }
+        foreach (var key in command.Partitions)
+            _partitions.Remove(key);
+        command.Done.TrySetResult();
+    }
+
+    private void Accept(PendingBatch pending, long now, List<PendingBatch> finished)
+    {
+        var batch = pending.Batch;
+        if (!_partitions.TryGetValue(batch.RoutingKey, out var partition))
+        {
+            // Without a state store (one process, or a test) partitions open as their events come.
+            partition = new PartitionState(batch.RoutingKey, _ruleSet, epoch: 0);
+            _partitions[batch.RoutingKey] = partition;
+            if (_store is not null)
+                UnopenedPartition(_logger, batch.RoutingKey);
+        }
+        pending.Partition = partition;
         var late = _buffer.Late;
-        var future = now + _maxClockSkew.Ticks;
-        lock (_partitions)
-            _partitions.Add(pending.Batch.RoutingKey);
-        foreach (var segment in pending.Batch.Segments)
+        var future = now + _options.MaxClockSkew.Ticks;
+        lock (_evaluatedPartitions)
+            _evaluatedPartitions.Add(batch.RoutingKey);
+        foreach (var segment in batch.Segments)
         {
             _metrics.EventsReceived.Add(segment.Events.Count);
             var hash = Parsing.Identity.EventIds.Fingerprint(segment.SegmentId);
@@ -217,6 +310,7 @@ public sealed partial class DetectionWorker : BackgroundService
                     pending.Originals.Add(original.Done.Task);
                 continue;
             }
+            partition.AddSegment(hash);
             pending.Segments.Add(hash);
             _unfinished[hash] = pending;
             foreach (var e in segment.Events)
@@ -241,8 +335,85 @@ public sealed partial class DetectionWorker : BackgroundService
         }
     }
 
+    /// <summary>
+    /// Event time is each partition's own; a partition without events would keep its alerts open past their
+    /// cooldown. Once a minute (of event time) the quiet ones catch up with the replica's latest event.
+    /// </summary>
+    private void AdvanceQuietPartitions(List<AlertRaised> alerts)
+    {
+        if (_eventTimeTicks < _advancedTicks + AdvanceEveryTicks)
+            return;
+        _advancedTicks = _eventTimeTicks;
+        var now = new DateTime(_eventTimeTicks, DateTimeKind.Utc);
+        foreach (var partition in _partitions.Values)
+        {
+            if (partition.Engine.Now >= now)
+                continue;
+            partition.Engine.AdvanceTo(now, alerts);
+            partition.Dirty = true;
+        }
+    }
+
+    /// <summary>
+    /// Writes every changed partition's state, then acknowledges the batches it covers. False when the store could
+    /// not take it (they wait for the next round); a partition written under a stale epoch was taken by another
+    /// replica, which continues from its last checkpoint: this one stops at once, acknowledging nothing more.
+    /// </summary>
+    private async Task<bool> CheckpointAsync(long now, CancellationToken stoppingToken)
+    {
+        _nextCheckpointTicks = now + _options.CheckpointInterval.Ticks;
+        foreach (var partition in _partitions.Values)
+        {
+            if (!partition.Dirty)
+            {
+                CompleteAwaiting(partition);
+                continue;
+            }
+            var state = partition.Save();
+            bool written;
+            try
+            {
+                written = await _store!.SaveAsync(partition.Key, _options.ReplicaId, partition.Epoch, state, stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                _metrics.CheckpointFailures.Add(1);
+                if (!_storeFailing)
+                    StoreFailing(_logger, e.Message);
+                _storeFailing = true;
+                // Retried soon, not at once: the store is down or overloaded.
+                _nextCheckpointTicks = now + Math.Max(_options.CheckpointInterval.Ticks, TimeSpan.TicksPerSecond);
+                return false;
+            }
+            if (!written)
+            {
+                _metrics.CheckpointFailures.Add(1);
+                Fenced(_logger, partition.Key, partition.Epoch);
+                _termination.Terminate($"partition {partition.Key} was taken by another replica");
+                return false;
+            }
+            if (_storeFailing)
+            {
+                StoreRecovered(_logger);
+                _storeFailing = false;
+            }
+            partition.Dirty = false;
+            _metrics.Checkpoints.Add(1);
+            _metrics.CheckpointBytes.Record(state.Length);
+            CompleteAwaiting(partition);
+        }
+        return true;
+    }
+
+    private void CompleteAwaiting(PartitionState partition)
+    {
+        foreach (var pending in partition.Awaiting)
+            Complete(pending);
+        partition.Awaiting.Clear();
+    }
+
     /// <summary>Acknowledges a batch whose events were all evaluated, once the earlier deliveries it repeats are.</summary>
-    private void Complete(Pending pending)
+    private void Complete(PendingBatch pending)
     {
         foreach (var hash in pending.Segments)
             _unfinished.Remove(hash);
@@ -271,7 +442,7 @@ public sealed partial class DetectionWorker : BackgroundService
         if (now < _nextFutureWarningTicks)
             return;
         _nextFutureWarningTicks = now + TimeSpan.TicksPerMinute;
-        FutureEvent(_logger, e.Event.Id, e.Host.Name, e.Timestamp, _maxClockSkew);
+        FutureEvent(_logger, e.Event.Id, e.Host.Name, e.Timestamp, _options.MaxClockSkew);
     }
 
     private bool Remember(ulong hash)
@@ -284,12 +455,14 @@ public sealed partial class DetectionWorker : BackgroundService
         return true;
     }
 
-    /// <summary>Until a batch arrives or the earliest buffered event is due.</summary>
+    /// <summary>Until a batch arrives, the earliest buffered event is due or a checkpoint is.</summary>
     private async Task WaitForWorkAsync(CancellationToken stoppingToken)
     {
         if (_inbox.Reader.TryPeek(out _))
             return;
         var due = _buffer.NextDueTicks;
+        if (_store is not null && _partitions.Values.Any(p => p.Dirty || p.Awaiting.Count > 0))
+            due = due is null ? _nextCheckpointTicks : Math.Min(due.Value, _nextCheckpointTicks);
         if (due is null)
         {
             await _inbox.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false);
@@ -322,6 +495,8 @@ public sealed partial class DetectionWorker : BackgroundService
             {
                 await _sink.PublishAsync(alerts, stoppingToken).ConfigureAwait(false);
                 _metrics.AlertsSent.Add(alerts.Count);
+                if (_logger.IsEnabled(LogLevel.Information))
+                    LogRaised(alerts);
                 return;
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
@@ -333,9 +508,67 @@ public sealed partial class DetectionWorker : BackgroundService
         }
     }
 
+    private void LogRaised(List<AlertRaised> alerts)
+    {
+        foreach (var alert in alerts)
+        {
+            if (alert.Revision != 0)
+                continue;
+            var offender = Bounded(alert.Offender);
+            AlertRaisedLog(_logger, alert.AlertId, alert.RuleId, alert.Severity, offender, alert.Count);
+        }
+    }
+
+    /// <summary>Offenders are user names and addresses from log lines: a log line shows at most this much of one.</summary>
+    private static string Bounded(string value) => value.Length <= 128 ? value : value[..127] + "…";
+
+    private enum CommandKind
+    {
+        /// <summary>Evaluate everything buffered (<see cref="ReleaseBufferedAsync"/>).</summary>
+        Release,
+
+        /// <summary>Evaluate everything buffered and close every open alert (<see cref="CloseAllAsync"/>).</summary>
+        CloseAll,
+
+        Open,
+
+        Close,
+    }
+
+    private sealed class Command(CommandKind kind)
+    {
+        public CommandKind Kind { get; } = kind;
+
+        public IReadOnlyList<string> Partitions { get; init; } = [];
+
+        public long Epoch { get; init; }
+
+        public byte[]? State { get; init; }
+
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alert {AlertId} raised: rule {RuleId}, severity {Severity}, offender {Offender}, count {Count}")]
+    private static partial void AlertRaisedLog(ILogger logger, string alertId, string ruleId, string severity, string offender, long count);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId} from {Host} is dated {Timestamp:o}, more than {Skew} ahead of this clock: dropped (counted in logsentinel.detector.events.dropped; at most one such warning a minute)")]
     private static partial void FutureEvent(ILogger logger, string eventId, string host, DateTime timestamp, TimeSpan skew);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing {Count} alerts failed, retrying: {Reason}")]
     private static partial void PublishFailed(ILogger logger, int count, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The state store cannot take checkpoints ({Reason}): batches are evaluated but not acknowledged until it can")]
+    private static partial void StoreFailing(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The state store takes checkpoints again")]
+    private static partial void StoreRecovered(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Partition {Partition} (epoch {Epoch}) now belongs to another replica: stopping at once so that it continues from the last checkpoint")]
+    private static partial void Fenced(ILogger logger, string partition, long epoch);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The checkpoint of partition {Partition} cannot be read ({Reason}): it starts empty")]
+    private static partial void StateUnreadable(ILogger logger, string partition, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A batch of partition {Partition} arrived before the partition was claimed")]
+    private static partial void UnopenedPartition(ILogger logger, string partition);
 }
