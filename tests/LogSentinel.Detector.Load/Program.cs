@@ -12,6 +12,7 @@ using LogSentinel.GeoIp;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using LogSentinel.Detector.Load;
 using RabbitMQ.Client;
 
 // Measures collector -> RabbitMQ -> detector end to end on this machine, with the default rules. A published
@@ -23,9 +24,14 @@ using RabbitMQ.Client;
 //                                     half second; p50/p99 from the burst's 5th line written to its alert received
 //   detector COLLECTOR LOG            the detector alone: the collector fills the detector's queue first and stops,
 //                                     then a replica starts; events/s from its start to the last event evaluated
+//   scale COLLECTOR LOG N             as detector, with N replicas as separate processes, replica i pinned to core
+//                                     i mod cores (taskset); events/s from their start, and from the moment they
+//                                     own every partition between them, to the last event evaluated
+if (args.Length >= 4 && args[0] == "replica")
+    return await ReplicaProcess.RunAsync(args[1], args[2], args[3]);
 if (args.Length < 3)
 {
-    Console.Error.WriteLine("usage: throughput COLLECTOR LOG | latency COLLECTOR LOG RATE SECONDS");
+    Console.Error.WriteLine("usage: throughput COLLECTOR LOG | latency COLLECTOR LOG RATE SECONDS | detector COLLECTOR LOG | scale COLLECTOR LOG N");
     return 2;
 }
 var (mode, collector, source) = (args[0], args[1], args[2]);
@@ -53,6 +59,7 @@ File.WriteAllText(config, $"""
         MaxDelay: "00:00:00.200"
     """);
 
+await using var store = await LoadDatabase.CreateAsync();
 var factory = new ConnectionFactory { HostName = "localhost" };
 await using var connection = await factory.CreateConnectionAsync();
 await using var channel = await connection.CreateChannelAsync();
@@ -62,16 +69,12 @@ var alertQueue = (await channel.QueueDeclareAsync("", durable: false, exclusive:
 await channel.QueueBindAsync(alertQueue, AlertExchange, "");
 // Durable queues may hold what an interrupted earlier run left: start empty.
 await channel.QueueDeleteAsync("logsentinel-detector-ingest");
-await channel.QueueDeleteAsync("logsentinel-detector-load");
+foreach (var partition in Dimensions.AllPartitions)
+    await channel.QueueDeleteAsync(PartitionQueues.QueueOf(partition));
 
-IHost StartDetector() => RunCommand.Build("/nonexistent/detector.yaml", optional: true, c => c.AddInMemoryCollection(new Dictionary<string, string?>
-{
-    ["Detector:Rules"] = rules,
-    ["Detector:ReplicaId"] = "load",
-    ["Logging:LogLevel:Default"] = "Warning",
-}));
+IHost StartDetector() => ReplicaProcess.Build(rules, "load", store.ConnectionString);
 
-if (mode == "detector")
+if (mode is "detector" or "scale")
 {
     // A replica declares its queues and leaves; they fill while no replica runs.
     using (var first = StartDetector())
@@ -81,7 +84,7 @@ if (mode == "detector")
     }
 }
 using var detector = StartDetector();
-if (mode != "detector")
+if (mode is not ("detector" or "scale"))
     await detector.StartAsync();
 var worker = detector.Services.GetRequiredService<DetectionWorker>();
 
@@ -97,19 +100,22 @@ await Task.Delay(1500); // the collector starts and opens the empty file
 
 try
 {
-    if (mode == "detector")
+    if (mode == "scale")
     {
         var (events, expected) = Expected(source, RuleSetLoader.Load(rules));
-        using (var writer = new FileStream(log, FileMode.Append, FileAccess.Write, FileShare.ReadWrite))
-            writer.Write(File.ReadAllBytes(source));
-        uint queued = 0;
-        for (var still = 0; still < 20; still++)
-        {
-            await Task.Delay(100);
-            var now = (await channel.QueueDeclarePassiveAsync("logsentinel-detector-ingest")).MessageCount;
-            if (now != queued || now == 0)
-                (queued, still) = (now, 0);
-        }
+        var queued = await FillAsync();
+        process.Kill(entireProcessTree: true);
+        var replicas = int.Parse(args[3], CultureInfo.InvariantCulture);
+        var result = await ReplicaProcess.MeasureAsync(replicas, rules, store.ConnectionString, expected);
+        Console.WriteLine($"{replicas} replica(s), each pinned to its own core of {Environment.ProcessorCount}: {events} events in {queued} collector batches, "
+            + $"{expected} to partitions, evaluated in {result.FromStart.TotalSeconds:F2} s from start = {events / result.FromStart.TotalSeconds:F0} events/s; "
+            + $"in {result.FromOwned.TotalSeconds:F2} s once every partition was owned = {result.EventsAfterOwned / result.FromOwned.TotalSeconds:F0} events/s; "
+            + $"evaluated per replica: {string.Join(", ", result.PerReplica)}");
+    }
+    else if (mode == "detector")
+    {
+        var (events, expected) = Expected(source, RuleSetLoader.Load(rules));
+        var queued = await FillAsync();
         process.Kill(entireProcessTree: true);
         var clock = Stopwatch.StartNew();
         await detector.StartAsync();
@@ -224,6 +230,22 @@ finally
     Directory.Delete(work, recursive: true);
 }
 return 0;
+
+// The collector appends the whole file to the detector's ingest queue, with no replica consuming it.
+async Task<uint> FillAsync()
+{
+    using (var writer = new FileStream(log, FileMode.Append, FileAccess.Write, FileShare.ReadWrite))
+        writer.Write(File.ReadAllBytes(source));
+    uint queued = 0;
+    for (var still = 0; still < 20; still++)
+    {
+        await Task.Delay(100);
+        var now = (await channel.QueueDeclarePassiveAsync("logsentinel-detector-ingest")).MessageCount;
+        if (now != queued || now == 0)
+            (queued, still) = (now, 0);
+    }
+    return queued;
+}
 
 // What the detector must evaluate for the file: each event once per dimension that has a rule able to count it.
 static (long Events, long Routed) Expected(string path, RuleSet rules)

@@ -48,7 +48,7 @@ public sealed class DetectorOptions
     /// partition's throughput at ConcurrentBatches / (Lateness + CheckpointInterval) batches per second.
     /// </summary>
     [Range(1, 65535)]
-    public int ConcurrentBatches { get; set; } = 1000;
+    public int ConcurrentBatches { get; set; } = 500;
 
     /// <summary>How often each changed partition's state is written to the state store (and its batches acknowledged).</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]

@@ -240,49 +240,6 @@ public sealed partial class DetectionWorker : BackgroundService
         }
     }
 
-    private void Open(Command command)
-    {
-        var key = command.Partitions[0];
-        var partition = new PartitionState(key, _ruleSet, command.Epoch);
-        if (command.State is { } state)
-        {
-            try
-            {
-                if (!partition.Load(state))
-                {
-                    partition = new PartitionState(key, _ruleSet, command.Epoch);
-                    StateUnreadable(_logger, key, "another format");
-                }
-            }
-            catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException)
-            {
-                partition = new PartitionState(key, _ruleSet, command.Epoch);
-                StateUnreadable(_logger, key, e.Message);
-            }
-        }
-        foreach (var hash in partition.RecentSegments)
-            Remember(hash);
-        _partitions[key] = partition;
-        command.Done.TrySetResult();
-    }
-
-    private void Finish(Command command, bool checkpointed)
-    {
-        if (command.Kind != CommandKind.Close)
-        {
-            command.Done.TrySetResult();
-            return;
-        }
-        if (!checkpointed)
-        {
-            command.Done.TrySetException(new InvalidOperationException("the partitions' state could not be written; they stay with this replica"));
-            return;
-        }
-        foreach (var key in command.Partitions)
-            _partitions.Remove(key);
-        command.Done.TrySetResult();
-    }
-
     private void Accept(PendingBatch pending, long now, List<PendingBatch> finished)
     {
         var batch = pending.Batch;
@@ -352,64 +309,6 @@ public sealed partial class DetectionWorker : BackgroundService
             partition.Engine.AdvanceTo(now, alerts);
             partition.Dirty = true;
         }
-    }
-
-    /// <summary>
-    /// Writes every changed partition's state, then acknowledges the batches it covers. False when the store could
-    /// not take it (they wait for the next round); a partition written under a stale epoch was taken by another
-    /// replica, which continues from its last checkpoint: this one stops at once, acknowledging nothing more.
-    /// </summary>
-    private async Task<bool> CheckpointAsync(long now, CancellationToken stoppingToken)
-    {
-        _nextCheckpointTicks = now + _options.CheckpointInterval.Ticks;
-        foreach (var partition in _partitions.Values)
-        {
-            if (!partition.Dirty)
-            {
-                CompleteAwaiting(partition);
-                continue;
-            }
-            var state = partition.Save();
-            bool written;
-            try
-            {
-                written = await _store!.SaveAsync(partition.Key, _options.ReplicaId, partition.Epoch, state, stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                _metrics.CheckpointFailures.Add(1);
-                if (!_storeFailing)
-                    StoreFailing(_logger, e.Message);
-                _storeFailing = true;
-                // Retried soon, not at once: the store is down or overloaded.
-                _nextCheckpointTicks = now + Math.Max(_options.CheckpointInterval.Ticks, TimeSpan.TicksPerSecond);
-                return false;
-            }
-            if (!written)
-            {
-                _metrics.CheckpointFailures.Add(1);
-                Fenced(_logger, partition.Key, partition.Epoch);
-                _termination.Terminate($"partition {partition.Key} was taken by another replica");
-                return false;
-            }
-            if (_storeFailing)
-            {
-                StoreRecovered(_logger);
-                _storeFailing = false;
-            }
-            partition.Dirty = false;
-            _metrics.Checkpoints.Add(1);
-            _metrics.CheckpointBytes.Record(state.Length);
-            CompleteAwaiting(partition);
-        }
-        return true;
-    }
-
-    private void CompleteAwaiting(PartitionState partition)
-    {
-        foreach (var pending in partition.Awaiting)
-            Complete(pending);
-        partition.Awaiting.Clear();
     }
 
     /// <summary>Acknowledges a batch whose events were all evaluated, once the earlier deliveries it repeats are.</summary>
@@ -547,28 +446,4 @@ public sealed partial class DetectionWorker : BackgroundService
 
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Alert {AlertId} raised: rule {RuleId}, severity {Severity}, offender {Offender}, count {Count}")]
-    private static partial void AlertRaisedLog(ILogger logger, string alertId, string ruleId, string severity, string offender, long count);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId} from {Host} is dated {Timestamp:o}, more than {Skew} ahead of this clock: dropped (counted in logsentinel.detector.events.dropped; at most one such warning a minute)")]
-    private static partial void FutureEvent(ILogger logger, string eventId, string host, DateTime timestamp, TimeSpan skew);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing {Count} alerts failed, retrying: {Reason}")]
-    private static partial void PublishFailed(ILogger logger, int count, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The state store cannot take checkpoints ({Reason}): batches are evaluated but not acknowledged until it can")]
-    private static partial void StoreFailing(ILogger logger, string reason);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "The state store takes checkpoints again")]
-    private static partial void StoreRecovered(ILogger logger);
-
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Partition {Partition} (epoch {Epoch}) now belongs to another replica: stopping at once so that it continues from the last checkpoint")]
-    private static partial void Fenced(ILogger logger, string partition, long epoch);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The checkpoint of partition {Partition} cannot be read ({Reason}): it starts empty")]
-    private static partial void StateUnreadable(ILogger logger, string partition, string reason);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "A batch of partition {Partition} arrived before the partition was claimed")]
-    private static partial void UnopenedPartition(ILogger logger, string partition);
 }

@@ -6,6 +6,8 @@ namespace LogSentinel.Detector.State;
 /// The partition store in MariaDB/MySQL, the database the fleet already runs for the indexer. Every statement is
 /// one round trip; the fencing is in the WHERE clause (owner and epoch), so it holds whatever the replicas believe.
 /// Times are the database's own clock (UTC_TIMESTAMP), never a replica's: heartbeats' ages compare across hosts.
+/// A partition's state is written in chunks well under the server's max_allowed_packet (16 MB by default), so a
+/// partition holding hundreds of thousands of keys checkpoints like a small one.
 /// </summary>
 public sealed class MariaDbPartitionStore(string connectionString) : IPartitionStore
 {
@@ -23,10 +25,22 @@ public sealed class MariaDbPartitionStore(string connectionString) : IPartitionS
           owner VARCHAR(100) NULL,
           epoch BIGINT NOT NULL DEFAULT 0,
           claimed DATETIME(6) NULL,
-          state LONGBLOB NULL,
+          state_bytes BIGINT NULL,
           state_updated DATETIME(6) NULL
         ) ENGINE=InnoDB
         """;
+
+    private const string CreateChunks = """
+        CREATE TABLE IF NOT EXISTS detector_state_chunks (
+          partition_key VARCHAR(32) NOT NULL,
+          seq INT NOT NULL,
+          data MEDIUMBLOB NOT NULL,
+          PRIMARY KEY (partition_key, seq)
+        ) ENGINE=InnoDB
+        """;
+
+    /// <summary>Bytes per chunk row: a quarter of MariaDB's default max_allowed_packet.</summary>
+    private const int ChunkBytes = 4 << 20;
 
     /// <summary>A member silent this long is forgotten altogether (it has long lost its partitions).</summary>
     private static readonly TimeSpan ForgetAfter = TimeSpan.FromDays(7);
@@ -34,7 +48,7 @@ public sealed class MariaDbPartitionStore(string connectionString) : IPartitionS
     public async Task EnsureCreatedAsync(IReadOnlyCollection<string> partitions, CancellationToken cancellation)
     {
         await using var connection = await OpenAsync(cancellation).ConfigureAwait(false);
-        foreach (var ddl in new[] { CreateMembers, CreatePartitions })
+        foreach (var ddl in new[] { CreateMembers, CreatePartitions, CreateChunks })
         {
             await using var create = new MySqlCommand(ddl, connection);
             await create.ExecuteNonQueryAsync(cancellation).ConfigureAwait(false);
@@ -88,7 +102,7 @@ public sealed class MariaDbPartitionStore(string connectionString) : IPartitionS
     {
         await using var connection = await OpenAsync(cancellation).ConfigureAwait(false);
         await using var select = new MySqlCommand(
-            "SELECT partition_key, owner, epoch, COALESCE(LENGTH(state), 0), state_updated FROM detector_partitions ORDER BY partition_key", connection);
+            "SELECT partition_key, owner, epoch, COALESCE(state_bytes, 0), state_updated FROM detector_partitions ORDER BY partition_key", connection);
         var partitions = new List<PartitionRecord>();
         await using var reader = await select.ExecuteReaderAsync(cancellation).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellation).ConfigureAwait(false))
@@ -116,30 +130,73 @@ public sealed class MariaDbPartitionStore(string connectionString) : IPartitionS
         claim.Parameters.AddWithValue("@expected", expectedOwner);
         if (await claim.ExecuteNonQueryAsync(cancellation).ConfigureAwait(false) != 1)
             return null;
-        await using var select = new MySqlCommand("SELECT epoch, state FROM detector_partitions WHERE partition_key = @p", connection, transaction);
-        select.Parameters.AddWithValue("@p", partition);
-        PartitionClaim result;
-        await using (var reader = await select.ExecuteReaderAsync(cancellation).ConfigureAwait(false))
+        long epoch;
+        long? bytes;
+        await using (var select = new MySqlCommand("SELECT epoch, state_bytes FROM detector_partitions WHERE partition_key = @p", connection, transaction))
         {
+            select.Parameters.AddWithValue("@p", partition);
+            await using var reader = await select.ExecuteReaderAsync(cancellation).ConfigureAwait(false);
             await reader.ReadAsync(cancellation).ConfigureAwait(false);
-            result = new PartitionClaim(reader.GetInt64(0), reader.IsDBNull(1) ? null : (byte[])reader.GetValue(1));
+            epoch = reader.GetInt64(0);
+            bytes = reader.IsDBNull(1) ? null : reader.GetInt64(1);
+        }
+        byte[]? state = null;
+        if (bytes is { } length)
+        {
+            state = new byte[length];
+            await using var chunks = new MySqlCommand("SELECT data FROM detector_state_chunks WHERE partition_key = @p ORDER BY seq", connection, transaction);
+            chunks.Parameters.AddWithValue("@p", partition);
+            await using var reader = await chunks.ExecuteReaderAsync(cancellation).ConfigureAwait(false);
+            var at = 0;
+            while (await reader.ReadAsync(cancellation).ConfigureAwait(false))
+            {
+                var chunk = (byte[])reader.GetValue(0);
+                chunk.CopyTo(state, at);
+                at += chunk.Length;
+            }
+            if (at != length)
+                throw new InvalidDataException($"partition {partition}: its checkpoint holds {at} of {length} bytes");
         }
         await transaction.CommitAsync(cancellation).ConfigureAwait(false);
-        return result;
+        return new PartitionClaim(epoch, state);
     }
 
     public async Task<bool> SaveAsync(string partition, string replica, long epoch, ReadOnlyMemory<byte> state, CancellationToken cancellation)
     {
         await using var connection = await OpenAsync(cancellation).ConfigureAwait(false);
-        await using var save = new MySqlCommand("""
-            UPDATE detector_partitions SET state = @s, state_updated = UTC_TIMESTAMP(6)
+        await using var transaction = await connection.BeginTransactionAsync(cancellation).ConfigureAwait(false);
+        // The fence first: the row stays locked until commit, so no claim can slip in between.
+        await using (var fence = new MySqlCommand("""
+            UPDATE detector_partitions SET state_bytes = @n, state_updated = UTC_TIMESTAMP(6)
             WHERE partition_key = @p AND owner = @r AND epoch = @e
-            """, connection);
-        save.Parameters.Add("@s", MySqlDbType.LongBlob).Value = state;
-        save.Parameters.AddWithValue("@p", partition);
-        save.Parameters.AddWithValue("@r", replica);
-        save.Parameters.AddWithValue("@e", epoch);
-        return await save.ExecuteNonQueryAsync(cancellation).ConfigureAwait(false) == 1;
+            """, connection, transaction))
+        {
+            fence.Parameters.AddWithValue("@n", state.Length);
+            fence.Parameters.AddWithValue("@p", partition);
+            fence.Parameters.AddWithValue("@r", replica);
+            fence.Parameters.AddWithValue("@e", epoch);
+            if (await fence.ExecuteNonQueryAsync(cancellation).ConfigureAwait(false) != 1)
+                return false;
+        }
+        await using (var clear = new MySqlCommand("DELETE FROM detector_state_chunks WHERE partition_key = @p", connection, transaction))
+        {
+            clear.Parameters.AddWithValue("@p", partition);
+            await clear.ExecuteNonQueryAsync(cancellation).ConfigureAwait(false);
+        }
+        await using (var insert = new MySqlCommand("INSERT INTO detector_state_chunks (partition_key, seq, data) VALUES (@p, @seq, @data)", connection, transaction))
+        {
+            insert.Parameters.AddWithValue("@p", partition);
+            var seq = insert.Parameters.Add("@seq", MySqlDbType.Int32);
+            var data = insert.Parameters.Add("@data", MySqlDbType.MediumBlob);
+            for (var at = 0; at < state.Length; at += ChunkBytes)
+            {
+                seq.Value = at / ChunkBytes;
+                data.Value = state.Slice(at, Math.Min(ChunkBytes, state.Length - at));
+                await insert.ExecuteNonQueryAsync(cancellation).ConfigureAwait(false);
+            }
+        }
+        await transaction.CommitAsync(cancellation).ConfigureAwait(false);
+        return true;
     }
 
     public async Task ReleaseAsync(string partition, string replica, long epoch, CancellationToken cancellation)
