@@ -20,6 +20,8 @@ var source = File.ReadAllLines(args[2]);
 var work = Directory.CreateTempSubdirectory("logsentinel-load-").FullName;
 var log = Path.Combine(work, "auth.log");
 File.WriteAllText(log, "");
+const string Exchange = "LogSentinel.Contracts:SecurityEventBatch";
+const string Queue = "logsentinel-load-consumer";
 var config = Path.Combine(work, "collector.yaml");
 File.WriteAllText(config, $"""
     Collector:
@@ -37,14 +39,17 @@ File.WriteAllText(config, $"""
       Batch:
         MaxEvents: 2000
         MaxDelay: "00:00:00.020"
+      RequiredQueues:
+        - {Queue}
     """);
 
 var factory = new ConnectionFactory { HostName = "localhost" };
 await using var connection = await factory.CreateConnectionAsync();
 await using var channel = await connection.CreateChannelAsync();
-const string Exchange = "LogSentinel.Contracts:SecurityEventBatch";
 await channel.ExchangeDeclareAsync(Exchange, "fanout", durable: true, autoDelete: false);
-var queue = (await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
+// Named and not exclusive: the collector publishes only once it sees this queue (Collector:RequiredQueues).
+var queue = (await channel.QueueDeclareAsync(Queue, durable: false, exclusive: false, autoDelete: false)).QueueName;
+await channel.QueuePurgeAsync(queue);
 await channel.QueueBindAsync(queue, Exchange, "");
 
 using var process = Process.Start(new ProcessStartInfo(collector, ["run", "--config", config]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
@@ -173,6 +178,7 @@ finally
     process.Kill(entireProcessTree: true);
     await process.WaitForExitAsync();
     await sampling;
+    await channel.QueueDeleteAsync(queue);
     Directory.Delete(work, recursive: true);
 }
 return 0;

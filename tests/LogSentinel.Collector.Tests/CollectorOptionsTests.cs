@@ -50,5 +50,23 @@ public class CollectorOptionsTests
         Assert.Equal(JournalMode.Auto, options.Journal.Mode);
         Assert.Equal(256L << 20, options.Spool.MaxBytes);
         Assert.Equal("rabbitmq.example.internal", options.RabbitMq.Host);
+        Assert.Equal(CollectorOptions.DefaultRequiredQueues, options.RequiredQueues);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.Publish.QueueCheckInterval);
+    }
+
+    [Fact]
+    public void Should_require_the_fleets_queues_unless_told_which()
+    {
+        Assert.Equal(["logsentinel-detector-ingest", "logsentinel-indexer-events", "logsentinel-ai-analyzer-events"], Resolve([]).RequiredQueues);
+        // A fleet without the AI analyzer: the list replaces the defaults, it does not add to them.
+        var shorter = Resolve(new() { ["Collector:RequiredQueues:0"] = "logsentinel-detector-ingest", ["Collector:RequiredQueues:1"] = "logsentinel-indexer-events" });
+        Assert.Equal(["logsentinel-detector-ingest", "logsentinel-indexer-events"], shorter.RequiredQueues);
+    }
+
+    [Fact]
+    public void Should_reject_an_empty_required_queue_name()
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => Resolve(new() { ["Collector:RequiredQueues:0"] = " " }));
+        Assert.Contains("Collector:RequiredQueues", error.Message, StringComparison.Ordinal);
     }
 }

@@ -1,8 +1,4 @@
-using System.Text;
-using LogSentinel.Collector.Commands;
 using LogSentinel.Contracts;
-using LogSentinel.Parsing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
 namespace LogSentinel.Collector.Tests;
@@ -11,107 +7,64 @@ namespace LogSentinel.Collector.Tests;
 [Collection(RabbitMqTests.Name)]
 public sealed class CollectorPipelineTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("logsentinel-run-").FullName;
-    private readonly string _log;
+    private readonly CollectorRun _run = new();
 
-    public CollectorPipelineTests() => _log = Path.Combine(_dir, "auth.log");
+    public void Dispose() => _run.Dispose();
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    private IHost Collector(Dictionary<string, string?>? extra = null) => _run.Collector(extra);
 
-    private IHost Collector(Dictionary<string, string?>? extra = null) => RunCommand.Build(Path.Combine(_dir, "none.yaml"), optional: true, config => config.AddInMemoryCollection(new Dictionary<string, string?>
-    {
-        ["Collector:Host"] = "it-host",
-        ["Collector:TimeZone"] = "UTC",
-        ["Collector:Files:0"] = _log,
-        ["Collector:StartAtEnd"] = "false",
-        ["Collector:StateDirectory"] = Path.Combine(_dir, "state"),
-        ["Collector:PollInterval"] = "00:00:00.020",
-        ["Collector:Batch:MaxDelay"] = "00:00:00.050",
-        ["Collector:Batch:MaxEvents"] = "500",
-        ["Collector:Publish:Timeout"] = "00:00:02",
-        ["Collector:Publish:RetryInterval"] = "00:00:00.200",
-    }.Concat(extra ?? []).ToDictionary()));
+    private void Append(int from, int count) => _run.Append(from, count);
 
-    private void Append(int from, int count) => Append(_log, from, count);
+    private static void Append(string path, int from, int count) => CollectorRun.Append(path, from, count);
 
-    private static void Append(string path, int from, int count)
-    {
-        var text = new StringBuilder();
-        for (var i = from; i < from + count; i++)
-            text.Append($"Mar  2 08:{i / 60 % 60:00}:{i % 60:00} web-01 sshd[{1000 + i}]: Failed password for root from 203.0.{i % 7}.{i % 250} port {1024 + i} ssh2\n");
-        using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
-        stream.Write(Encoding.UTF8.GetBytes(text.ToString()));
-    }
+    private List<string> Expected() => _run.Expected();
 
-    /// <summary>The ids the collector must publish: the same file parsed line by line with the same settings.</summary>
-    private List<string> Expected() => Expected(File.ReadAllBytes(_log));
+    private List<string> Expected(byte[] bytes) => _run.Expected(bytes);
 
-    /// <summary>Ids for some bytes the collector read under the log's name (a rotated file keeps the name it was written under).</summary>
-    private List<string> Expected(byte[] bytes)
-    {
-        var ids = new List<string>();
-        var parser = new LogParser(new LogParserOptions { FilePath = _log, DefaultHost = "it-host", Year = 2026, TimeZone = TimeZoneInfo.Utc }, e => ids.Add(e.Event.Id));
-        var start = 0;
-        while (start < bytes.Length)
-        {
-            var end = Array.IndexOf(bytes, (byte)'\n', start);
-            parser.ParseLine(bytes.AsSpan(start, end - start), start);
-            start = end + 1;
-        }
-        parser.Flush();
-        return ids;
-    }
+    private static Task<List<(string Id, long Offset, string RoutingKey)>> Receive(RabbitMqQueue queue, int count) => CollectorRun.Receive(queue, count);
 
-    private static async Task<List<(string Id, long Offset, string RoutingKey)>> Receive(RabbitMqQueue queue, int count)
-    {
-        var received = new List<(string, long, string)>();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (received.Count < count && DateTime.UtcNow < deadline)
-        {
-            received.AddRange(await queue.TakeAsync());
-            await Task.Delay(50);
-        }
-        await Task.Delay(300);
-        received.AddRange(await queue.TakeAsync());
-        return received;
-    }
+    private Task<RabbitMqQueue> Consumer() => RabbitMqQueue.DeclareAsync(_run.VirtualHost.Name, CollectorRun.TestQueue);
 
     [Fact]
     public async Task Should_publish_every_appended_line_once_in_order_per_partition()
     {
-        await using var queue = await RabbitMqQueue.BindAsync();
+        await using var queue = await Consumer();
         Append(0, 2000);
         using var collector = Collector();
         await collector.StartAsync();
         Append(2000, 1000);
         var received = await Receive(queue, 3000);
+        var health = await _run.HealthAsync(s => s == "ok");
         await collector.StopAsync();
 
         Assert.Equal(Expected().Order(StringComparer.Ordinal), received.Select(r => r.Id).Order(StringComparer.Ordinal));
         foreach (var partition in received.GroupBy(r => r.RoutingKey))
             Assert.True(partition.Select(r => r.Offset).SequenceEqual(partition.Select(r => r.Offset).Order()), $"partition {partition.Key} out of order");
+        // The consumer queue existed from the start: every batch was published at once, none waited in the spool.
+        Assert.Equal("ok", health);
+        Assert.DoesNotContain(Directory.EnumerateFiles(Path.Combine(_run.State, "spool"), "*.seg"), f => new FileInfo(f).Length > 0);
     }
 
     [Fact]
     public async Task Should_lose_and_repeat_nothing_across_rename_and_copytruncate_rotations()
     {
-        await using var queue = await RabbitMqQueue.BindAsync();
+        await using var queue = await Consumer();
         Append(0, 400);
         using var collector = Collector(new() { ["Collector:RotationGrace"] = "00:00:00.300" });
         await collector.StartAsync();
         Assert.Equal(400, (await Receive(queue, 400)).Count);
 
         // logrotate "create": rename, the writer finishes the old file, a new one takes the name.
-        File.Move(_log, _log + ".1");
-        Append(_log + ".1", 400, 100);
+        File.Move(_run.Log, _run.Log + ".1");
+        Append(_run.Log + ".1", 400, 100);
         Append(500, 300);
         var renamed = await Receive(queue, 400);
-        var expectedRenamed = Expected(File.ReadAllBytes(_log + ".1")).Skip(400).Concat(Expected()).ToList();
+        var expectedRenamed = Expected(File.ReadAllBytes(_run.Log + ".1")).Skip(400).Concat(Expected()).ToList();
         Assert.Equal(expectedRenamed.Order(StringComparer.Ordinal), renamed.Select(r => r.Id).Order(StringComparer.Ordinal));
 
         // logrotate "copytruncate": the content is copied away and the same file emptied, then written again.
-        File.Copy(_log, _log + ".2");
-        using (new FileStream(_log, FileMode.Truncate, FileAccess.Write, FileShare.ReadWrite))
+        File.Copy(_run.Log, _run.Log + ".2");
+        using (new FileStream(_run.Log, FileMode.Truncate, FileAccess.Write, FileShare.ReadWrite))
         {
         }
         Append(800, 200);
@@ -123,7 +76,7 @@ public sealed class CollectorPipelineTests : IDisposable
     [Fact]
     public async Task Should_resume_at_its_checkpoint_after_a_restart()
     {
-        await using var queue = await RabbitMqQueue.BindAsync();
+        await using var queue = await Consumer();
         Append(0, 500);
         using (var first = Collector())
         {
@@ -145,24 +98,24 @@ public sealed class CollectorPipelineTests : IDisposable
     [Fact]
     public async Task Should_lose_nothing_while_the_broker_is_away_and_drain_the_spool_when_it_is_back()
     {
-        await using var queue = await RabbitMqQueue.BindAsync("logsentinel-test-outage");
+        await using var queue = await Consumer();
         Append(0, 300);
         using var collector = Collector();
         await collector.StartAsync();
         Assert.Equal(300, (await Receive(queue, 300)).Count);
 
-        await Broker("stop_app");
+        RabbitMqVirtualHost.Broker("stop_app");
         try
         {
             Append(300, 400);
             // Long enough for several publishes to fail and the batches to go to the spool.
             await Task.Delay(TimeSpan.FromSeconds(4));
-            Assert.True(Directory.EnumerateFiles(Path.Combine(_dir, "state", "spool"), "*.seg").Any(f => new FileInfo(f).Length > 0),
+            Assert.True(Directory.EnumerateFiles(Path.Combine(_run.State, "spool"), "*.seg").Any(f => new FileInfo(f).Length > 0),
                 "batches waited in the spool");
         }
         finally
         {
-            await Broker("start_app");
+            RabbitMqVirtualHost.Broker("start_app");
         }
         await queue.ReconnectAsync();
         var after = await Receive(queue, 400);
@@ -172,34 +125,27 @@ public sealed class CollectorPipelineTests : IDisposable
         Assert.Equal(expected.Count, after.Select(a => a.Id).Distinct().Count());
     }
 
-    private static async Task Broker(string action)
-    {
-        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("rabbitmqctl", action)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        await process.WaitForExitAsync();
-        Assert.Equal(0, process.ExitCode);
-    }
-
     [Fact]
     public async Task Should_lose_nothing_when_the_collector_process_is_killed_and_started_again()
     {
-        await using var queue = await RabbitMqQueue.BindAsync();
-        var config = Path.Combine(_dir, "collector.yaml");
+        await using var queue = await Consumer();
+        var config = Path.Combine(_run.Directory, "collector.yaml");
         File.WriteAllText(config, $"""
             Collector:
               Host: it-host
               TimeZone: UTC
               Files:
-                - {_log}
+                - {_run.Log}
               StartAtEnd: false
-              StateDirectory: {Path.Combine(_dir, "state")}
+              StateDirectory: {_run.State}
               PollInterval: "00:00:00.020"
               Batch:
                 MaxDelay: "00:00:00.050"
                 MaxEvents: 200
+              RequiredQueues:
+                - {CollectorRun.TestQueue}
+              RabbitMq:
+                VirtualHost: {_run.VirtualHost.Name}
             """);
         Append(0, 1000);
         var received = new HashSet<string>(StringComparer.Ordinal);
@@ -264,7 +210,7 @@ public sealed class CollectorPipelineTests : IDisposable
         static SecurityEvent Event(string ip, string user) => new()
         {
             Timestamp = DateTime.UtcNow,
-            Event = new EventFields { Id = Guid.NewGuid().ToString(), Action = "ssh_login_failed", Outcome = "failure", Category = ["authentication"], Dataset = "auth" },
+            Event = new EventFields { Id = Guid.NewGuid().ToString(), Action = "ssh_run.Login_failed", Outcome = "failure", Category = ["authentication"], Dataset = "auth" },
             Host = new HostFields { Name = "h" },
             Source = new SourceFields { Address = ip, Ip = ip },
             User = new UserFields { Name = user },

@@ -9,7 +9,8 @@ public sealed class HealthCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static (int Exit, string Output) Health(string config)
+    /// <summary>Runs the real `logsentinel-collector health --config CONFIG`, as a container HEALTHCHECK would.</summary>
+    internal static (int Exit, string Output) Health(string config)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "logsentinel-collector.dll"), "health", "--config", config, "--max-age", "30" })

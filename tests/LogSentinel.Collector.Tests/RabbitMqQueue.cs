@@ -4,32 +4,44 @@ using RabbitMQ.Client;
 namespace LogSentinel.Collector.Tests;
 
 /// <summary>
-/// A private queue on the real local RabbitMQ, bound to the exchange the collector publishes batches to, read with
-/// basic.get: what a detector replica would receive.
+/// A consumer's queue on the real local RabbitMQ, declared the way a service's MassTransit receive endpoint declares
+/// it (a durable queue, an exchange of the same name bound to it, the batch exchange bound to that), and read with
+/// basic.get: what the detector, the indexer or the analyzer would receive.
 /// </summary>
 internal sealed class RabbitMqQueue : IAsyncDisposable
 {
     public const string Exchange = "LogSentinel.Contracts:SecurityEventBatch";
 
+    private readonly string _virtualHost;
+    private readonly string _name;
     private IConnection? _connection;
     private IChannel? _channel;
-    private string _queue = "";
 
-    /// <param name="durableName">A durable queue that outlives a broker restart (deleted on dispose); null for a private one.</param>
-    public static async Task<RabbitMqQueue> BindAsync(string? durableName = null)
+    private RabbitMqQueue(string virtualHost, string name)
     {
-        var queue = new RabbitMqQueue { _durable = durableName is not null };
+        _virtualHost = virtualHost;
+        _name = name;
+    }
+
+    /// <param name="bind">False: the queue exists but nothing routes batches to it (a consumer bound elsewhere).</param>
+    public static async Task<RabbitMqQueue> DeclareAsync(string virtualHost, string name, bool bind = true)
+    {
+        var queue = new RabbitMqQueue(virtualHost, name);
         await queue.ConnectAsync();
-        await queue._channel!.ExchangeDeclareAsync(Exchange, "fanout", durable: true, autoDelete: false);
-        var declared = durableName is null
-            ? await queue._channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)
-            : await queue._channel.QueueDeclareAsync(durableName, durable: true, exclusive: false, autoDelete: false);
-        queue._queue = declared.QueueName;
-        await queue._channel.QueueBindAsync(queue._queue, Exchange, "1");
+        await queue._channel!.QueueDeclareAsync(name, durable: true, exclusive: false, autoDelete: false);
+        if (bind)
+            await queue.BindAsync();
         return queue;
     }
 
-    private bool _durable;
+    /// <summary>Binds the queue to the batch exchange as MassTransit does: through an exchange named after the queue.</summary>
+    public async Task BindAsync()
+    {
+        await _channel!.ExchangeDeclareAsync(_name, "fanout", durable: true, autoDelete: false);
+        await _channel.QueueBindAsync(_name, _name, "");
+        await _channel.ExchangeDeclareAsync(Exchange, "fanout", durable: true, autoDelete: false);
+        await _channel.ExchangeBindAsync(_name, Exchange, "");
+    }
 
     /// <summary>After the broker came back: a new connection to the same durable queue.</summary>
     public async Task ReconnectAsync()
@@ -51,7 +63,7 @@ internal sealed class RabbitMqQueue : IAsyncDisposable
 
     private async Task ConnectAsync()
     {
-        var factory = new ConnectionFactory { HostName = "localhost" };
+        var factory = new ConnectionFactory { HostName = "localhost", VirtualHost = _virtualHost };
         _connection = await factory.CreateConnectionAsync();
         _channel = await _connection.CreateChannelAsync();
     }
@@ -77,7 +89,7 @@ internal sealed class RabbitMqQueue : IAsyncDisposable
     public async Task<List<(string Id, long Offset, string RoutingKey)>> TakeAsync()
     {
         var events = new List<(string, long, string)>();
-        while (await _channel!.BasicGetAsync(_queue, autoAck: true) is { } message)
+        while (await _channel!.BasicGetAsync(_name, autoAck: true) is { } message)
         {
             // The event stream's format: the batch's own JSON, its type in the headers (no bus envelope).
             Assert.Equal("application/vnd.logsentinel.events+json", message.BasicProperties.ContentType);
@@ -91,10 +103,5 @@ internal sealed class RabbitMqQueue : IAsyncDisposable
         return events;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_durable && _channel is not null)
-            await _channel.QueueDeleteAsync(_queue);
-        await CloseAsync();
-    }
+    public async ValueTask DisposeAsync() => await CloseAsync();
 }

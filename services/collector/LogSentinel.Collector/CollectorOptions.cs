@@ -22,11 +22,30 @@ public sealed class CollectorOptions
 
     public static readonly IReadOnlyList<string> DefaultFiles = ["/var/log/auth.log", "/var/log/mail.log", "/var/log/fail2ban.log"];
 
+    /// <summary>
+    /// The durable queues that must exist before a batch is published (empty: <see cref="DefaultRequiredQueues"/>).
+    /// The batch exchange is a fanout: RabbitMQ drops a batch no queue is bound to and still confirms it, so the
+    /// collector publishes only while every consumer it expects has its queue. A fleet without some service (no AI
+    /// analyzer, say) leaves its queue out.
+    /// </summary>
+    public List<string> RequiredQueues { get; set; } = [];
+
+    /// <summary>
+    /// The queues of the fleet's consumers of SecurityEventBatch, as their consumer definitions name them: the
+    /// detector's ingest (SecurityEventBatchConsumerDefinition), the indexer's events (EventBatchConsumerDefinition)
+    /// and the AI analyzer's events (EventBatchConsumerDefinition). The collector references none of those services,
+    /// so the names are written here; a test in LogSentinel.Cli.Tests holds them to the definitions.
+    /// </summary>
+    public static readonly IReadOnlyList<string> DefaultRequiredQueues =
+        ["logsentinel-detector-ingest", "logsentinel-indexer-events", "logsentinel-ai-analyzer-events"];
+
     /// <summary>Fills the lists left empty by the configuration with their defaults.</summary>
     public void ApplyDefaults()
     {
         if (Files.Count == 0)
             Files.AddRange(DefaultFiles);
+        if (RequiredQueues.Count == 0)
+            RequiredQueues.AddRange(DefaultRequiredQueues);
         if (Journal.Identifiers.Count == 0)
             Journal.Identifiers.AddRange(JournalOptions.DefaultIdentifiers);
     }
@@ -91,6 +110,13 @@ public sealed class PublishOptions
     /// <summary>While the broker is unreachable, how often to try the oldest spooled batch again.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How often the required queues are checked again while they all exist (also after a reconnect or a failed
+    /// publish). While one is missing, they are checked every <see cref="RetryInterval"/>.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan QueueCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 public enum JournalMode

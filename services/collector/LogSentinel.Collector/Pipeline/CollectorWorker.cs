@@ -16,10 +16,13 @@ namespace LogSentinel.Collector.Pipeline;
 /// confirmed it or the spool holds it; only then do checkpoints move past its lines. While anything is spooled, new
 /// batches join the spool behind it, so order is kept; the spool is retried every <see cref="PublishOptions.RetryInterval"/>.
 /// When the spool is full and the broker still unreachable, delivery waits and so does reading: nothing is dropped.
+/// Nothing is published while the consumers' queues are missing (<see cref="ConsumerQueueGate"/>): RabbitMQ would
+/// confirm and drop the batches. They wait in the spool, and the health file says which queues are awaited.
 /// </summary>
 public sealed partial class CollectorWorker(
     IOptions<CollectorOptions> options,
     IBatchSink sink,
+    ConsumerQueueGate gate,
     TimeProvider time,
     Telemetry.CollectorMetrics metrics,
     ILogger<CollectorWorker> logger) : BackgroundService
@@ -80,8 +83,14 @@ public sealed partial class CollectorWorker(
             foreach (var source in sources)
                 source.Commit();
         }
+        // The checks end with the loop, also when it ends on an error rather than a stop.
+        using var checkingStop = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var checking = Task.CompletedTask;
         try
         {
+            // The first check comes before the first flush: a collector started before the consumers spools from the start.
+            await gate.CheckAsync(stop).ConfigureAwait(false);
+            checking = gate.RunAsync(checkingStop.Token);
             while (!stop.IsCancellationRequested)
             {
                 if (delivering is { IsCompleted: true })
@@ -115,7 +124,8 @@ public sealed partial class CollectorWorker(
                 }
                 metrics.SpoolBytes = spool.Bytes;
                 metrics.SpoolBatches = spool.Count;
-                var health = spool.IsEmpty ? "ok" : $"degraded: broker unreachable, {spool.Count} batches spooled";
+                var health = gate.Blocked is { } blocked ? $"degraded: {blocked}; {spool.Count} batches spooled"
+                    : spool.IsEmpty ? "ok" : $"degraded: broker unreachable, {spool.Count} batches spooled";
                 if (health != lastHealth || now - lastHealthWrite >= HealthRefresh)
                 {
                     Telemetry.HealthFile.Write(o.StateDirectory, health, now);
@@ -148,6 +158,8 @@ public sealed partial class CollectorWorker(
             }
             foreach (var source in sources)
                 source.Dispose();
+            await checkingStop.CancelAsync().ConfigureAwait(false);
+            await checking.ConfigureAwait(false);
         }
     }
 
@@ -160,7 +172,7 @@ public sealed partial class CollectorWorker(
     {
         var o = options.Value;
         var unsent = batches;
-        if (spool.IsEmpty && batches.Count > 0)
+        if (spool.IsEmpty && batches.Count > 0 && gate.IsOpen)
         {
             var published = await Task.WhenAll(batches.Select(b => sink.TryPublishAsync(b, stop))).ConfigureAwait(false);
             unsent = [];
@@ -177,14 +189,17 @@ public sealed partial class CollectorWorker(
             if (firstRead != DateTimeOffset.MaxValue && unsent.Count < batches.Count)
                 metrics.PublishLag.Record((time.GetUtcNow() - firstRead).TotalSeconds);
         }
+        var full = false;
         foreach (var batch in unsent)
         {
             metrics.EventsSpooled.Add(batch.Events.Count);
             var bytes = JsonSerializer.SerializeToUtf8Bytes(batch, ContractsJsonContext.Default.SecurityEventBatch);
             while (!spool.TryAppend(bytes))
             {
-                // Full: make room by publishing the oldest, or wait for the broker; reading waits meanwhile.
-                SpoolFull(logger, spool.Bytes);
+                // Full: make room by publishing the oldest, or wait for the broker; reading waits meanwhile. Said once.
+                if (!full)
+                    SpoolFull(logger, spool.Bytes);
+                full = true;
                 if (!await DrainAsync(spool, stop).ConfigureAwait(false))
                     await Task.Delay(o.Publish.RetryInterval, time, stop).ConfigureAwait(false);
             }
@@ -194,11 +209,13 @@ public sealed partial class CollectorWorker(
         return nextRetry;
     }
 
-    /// <summary>Publishes spooled batches in order until the spool is empty (true) or a publish fails (false).</summary>
+    /// <summary>Publishes spooled batches in order until the spool is empty (true), or a publish fails or the gate closes (false).</summary>
     private async Task<bool> DrainAsync(DiskSpool spool, CancellationToken stop)
     {
         while (spool.TryPeek(out var bytes))
         {
+            if (!gate.IsOpen)
+                return false;
             var batch = JsonSerializer.Deserialize(bytes, ContractsJsonContext.Default.SecurityEventBatch)!;
             if (!await sink.TryPublishAsync(batch, stop).ConfigureAwait(false))
             {

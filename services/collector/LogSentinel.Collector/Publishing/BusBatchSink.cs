@@ -8,9 +8,13 @@ namespace LogSentinel.Collector.Publishing;
 
 /// <summary>
 /// Publishes through MassTransit on RabbitMQ with publisher confirms: the publish completes when the broker has
-/// the message. A publish that fails or takes longer than the timeout counts as not delivered.
+/// the message. A publish that fails or takes longer than the timeout counts as not delivered. Batches are
+/// published mandatory: one no queue is bound for comes back (basic.return, which MassTransit turns into
+/// <see cref="MessageReturnedException"/>) instead of being dropped and confirmed, and counts as not delivered too.
+/// The worker only publishes while the <see cref="ConsumerQueueGate"/> is open; this is the net under it, for a
+/// queue deleted or unbound between two checks.
 /// </summary>
-public sealed partial class BusBatchSink(IBus bus, IOptions<CollectorOptions> options, ILogger<BusBatchSink> logger) : IBatchSink
+public sealed partial class BusBatchSink(IBus bus, ConsumerQueueGate gate, IOptions<CollectorOptions> options, ILogger<BusBatchSink> logger) : IBatchSink
 {
     public async Task<bool> TryPublishAsync(SecurityEventBatch batch, CancellationToken cancellation)
     {
@@ -18,14 +22,41 @@ public sealed partial class BusBatchSink(IBus bus, IOptions<CollectorOptions> op
         timeout.CancelAfter(options.Value.Publish.Timeout);
         try
         {
-            await bus.Publish(batch, c => c.UseEventStream(), timeout.Token).ConfigureAwait(false);
+            await bus.Publish(batch, Configure, timeout.Token).ConfigureAwait(false);
+            gate.Delivered();
             return true;
+        }
+        catch (Exception e) when (!cancellation.IsCancellationRequested && IsReturn(e))
+        {
+            // The gate logs this once; every batch of a flush comes back alike.
+            gate.Unroutable();
+            return false;
         }
         catch (Exception e) when (!cancellation.IsCancellationRequested)
         {
             PublishFailed(logger, batch.BatchId, e.Message);
+            // The broker may be away or back on a new connection: its queues are checked again before they are trusted.
+            gate.RequestCheck();
             return false;
         }
+    }
+
+    private static void Configure(PublishContext<SecurityEventBatch> context)
+    {
+        context.UseEventStream();
+        // On the in-memory bus (single process) there is no RabbitMQ context and nothing to return.
+        if (context.TryGetPayload<RabbitMqSendContext>(out var rabbit))
+            rabbit.Mandatory = true;
+    }
+
+    private static bool IsReturn(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is MessageReturnedException)
+                return true;
+        }
+        return false;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing batch {BatchId} failed, it goes to the spool: {Reason}")]
