@@ -75,10 +75,9 @@ public static class PipelineHost
             services.AddNotifier();
         if (mode == Mode.Watch)
             services.AddCollector();
+        services.AddBusDefaults();
         services.AddMassTransit(bus =>
         {
-            // A security tool on a server does not call home.
-            bus.DisableUsageTelemetry();
             bus.AddDetectorConsumers();
             bus.AddAiAnalyzerConsumers();
             if (notifies)
