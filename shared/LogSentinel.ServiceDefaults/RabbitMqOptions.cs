@@ -13,7 +13,11 @@ public sealed class RabbitMqOptions
 
     public string VirtualHost { get; set; } = "/";
 
-    /// <summary>From the configuration file or, better, the environment (Collector__RabbitMq__Password, Detector__RabbitMq__Password); examples only in the repository.</summary>
+    /// <summary>
+    /// Every deployment uses the fleet's one user, logsentinel (each deploy file sets it), with the password from the
+    /// environment (Collector__RabbitMq__Password, Detector__RabbitMq__Password...), never from a file in the
+    /// repository. These defaults are the local test broker's: RabbitMQ's own guest, let in from localhost only.
+    /// </summary>
     public string Username { get; set; } = "guest";
 
     public string Password { get; set; } = "guest";

@@ -3,7 +3,10 @@ using Microsoft.Extensions.Hosting;
 
 namespace LogSentinel.ServiceDefaults;
 
-/// <summary>How every service's `run` command builds its host: the YAML file, then the environment, which wins.</summary>
+/// <summary>
+/// How every service's `run` command builds its host: the YAML file, then the environment, which wins (a list the
+/// environment sets replaces the file's: <see cref="YamlConfigurationExtensions.AddYamlFileAndEnvironment"/>).
+/// </summary>
 public static class ServiceHost
 {
     /// <param name="configPath">The service's YAML file; <paramref name="optional"/> when it is only the default path.</param>
@@ -11,8 +14,7 @@ public static class ServiceHost
     public static HostApplicationBuilder CreateBuilder(string configPath, bool optional, Action<IConfigurationBuilder>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddYamlFile(Path.GetFullPath(configPath), optional);
-        builder.Configuration.AddEnvironmentVariables();
+        builder.Configuration.AddYamlFileAndEnvironment(Path.GetFullPath(configPath), optional);
         configure?.Invoke(builder.Configuration);
         return builder;
     }

@@ -1,6 +1,7 @@
 using LogSentinel.Notifier.Delivery;
 using LogSentinel.Notifier.Policy;
 using LogSentinel.Notifier.Telemetry;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -25,13 +26,13 @@ internal static class Build
         return options;
     }
 
-    public static NotificationDispatcher Dispatcher(NotifierOptions options, HttpClient? http = null)
+    public static NotificationDispatcher Dispatcher(NotifierOptions options, HttpClient? http = null, ILogger<NotificationDispatcher>? logger = null)
     {
         var metrics = new NotifierMetrics();
         var wrapped = Microsoft.Extensions.Options.Options.Create(options);
         return new NotificationDispatcher(wrapped,
             new SmtpEmailTransport(wrapped, metrics, TimeProvider.System, NullLogger<SmtpEmailTransport>.Instance),
             new WebhookTransport(http ?? new HttpClient(), TimeProvider.System),
-            metrics, TimeProvider.System, NullLogger<NotificationDispatcher>.Instance);
+            metrics, TimeProvider.System, logger ?? NullLogger<NotificationDispatcher>.Instance);
     }
 }

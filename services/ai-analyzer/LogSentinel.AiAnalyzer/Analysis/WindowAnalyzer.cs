@@ -20,6 +20,9 @@ public sealed partial class WindowAnalyzer
     public const string SourceAi = "ai";
     public const string SourceRules = "rules";
 
+    /// <summary>Longest host name written to the log (UTF-16 units, an ellipsis included).</summary>
+    public const int MaxLoggedHost = 100;
+
     private readonly AiAnalyzerOptions _options;
     private readonly AnalyzerMetrics _metrics;
     private readonly ILogger<WindowAnalyzer> _logger;
@@ -69,7 +72,9 @@ public sealed partial class WindowAnalyzer
             }
         }
         var risk = Math.Clamp(Math.Max(answer.RiskScore, floor), 0, 10);
+        var level = risk >= _options.CriticalFrom ? "critical" : risk >= _options.WarningFrom ? "warning" : "info";
         _metrics.Latency.Record(clock.Elapsed.TotalSeconds, new KeyValuePair<string, object?>("source", source));
+        LogAnalysed(window.Host, aggregate.TimeWindow, risk, level, source);
         return new WindowAnalyzed
         {
             AnalysisId = AnalysisId(window),
@@ -80,7 +85,7 @@ public sealed partial class WindowAnalyzer
             Summary = answer.Summary,
             RiskScore = risk,
             RiskFloor = floor,
-            Level = risk >= _options.CriticalFrom ? "critical" : risk >= _options.WarningFrom ? "warning" : "info",
+            Level = level,
             Findings = answer.Findings,
             Source = source,
             Model = _model?.Name,
@@ -146,6 +151,22 @@ public sealed partial class WindowAnalyzer
             Recommendation = FieldText.Clean(prompt.RealText(f.Recommendation, maxFieldLength), ModelAnswer.MaxRecommendation)!,
         }).ToList(),
     };
+
+    /// <summary>
+    /// The operator's line for every window analysed: whose, which, how risky, and who said so (the model, by name,
+    /// or the rules, and whether they stood in for a configured model). The host name comes from log lines: capped.
+    /// </summary>
+    private void LogAnalysed(string host, string window, int risk, string level, string source)
+    {
+        var loggedHost = FieldText.Clean(host, MaxLoggedHost)!;
+        var analyst = source == SourceAi ? $"model {_model!.Name}"
+            : _model is null ? "rules"
+            : $"rules instead of model {_model.Name}";
+        LogWindowAnalysed(_logger, loggedHost, window, risk, level, analyst);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Window {Host} {Window}: risk {RiskScore}/10 ({Level}) by {Analyst}")]
+    private static partial void LogWindowAnalysed(ILogger logger, string host, string window, int riskScore, string level, string analyst);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model call failed: {Reason}")]
     private static partial void LogCallFailed(ILogger logger, string reason);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LogSentinel.Messaging;
 using LogSentinel.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -20,6 +21,7 @@ public static class RunCommand
         var builder = ServiceHost.CreateBuilder(configPath, optional, configure);
         builder.Services.AddAiAnalyzer();
         builder.Services.AddAiAnalyzerRabbitMq();
+        builder.AddRabbitMqDefaults();
         builder.Services.AddLogSentinelTelemetry("logsentinel-ai-analyzer", Telemetry.AnalyzerMetrics.MeterName);
         return builder.Build();
     }

@@ -20,8 +20,7 @@ public static class HealthCommand
         {
             var path = result.GetValue(config);
             var configuration = new ConfigurationBuilder()
-                .AddYamlFile(Path.GetFullPath(path ?? RunCommand.DefaultConfig), optional: path is null)
-                .AddEnvironmentVariables()
+                .AddYamlFileAndEnvironment(Path.GetFullPath(path ?? RunCommand.DefaultConfig), optional: path is null)
                 .Build();
             var options = new CollectorOptions();
             configuration.GetSection(CollectorOptions.Section).Bind(options);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LogSentinel.Messaging;
 using LogSentinel.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,6 +22,7 @@ public static class RunCommand
         var builder = ServiceHost.CreateBuilder(configPath, optional, configure);
         builder.Services.AddCollector();
         builder.Services.AddCollectorRabbitMq();
+        builder.AddRabbitMqDefaults();
         builder.Services.AddLogSentinelTelemetry("logsentinel-collector", Telemetry.CollectorMetrics.MeterName);
         return builder.Build();
     }

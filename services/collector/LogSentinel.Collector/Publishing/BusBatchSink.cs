@@ -14,7 +14,10 @@ namespace LogSentinel.Collector.Publishing;
 /// The worker only publishes while the <see cref="ConsumerQueueGate"/> is open; this is the net under it, for a
 /// queue deleted or unbound between two checks.
 /// </summary>
-public sealed partial class BusBatchSink(IBus bus, ConsumerQueueGate gate, IOptions<CollectorOptions> options, ILogger<BusBatchSink> logger) : IBatchSink
+/// <param name="outage">The fleet's broker outage log (<see cref="BusDefaults.AddRabbitMqDefaults"/>): the first
+/// failed publish of an outage is logged there, once, and each spooled batch only at Debug. Without it (the
+/// single-process `watch`, on the in-memory bus) every failure is a warning of its own.</param>
+public sealed partial class BusBatchSink(IBus bus, ConsumerQueueGate gate, IOptions<CollectorOptions> options, ILogger<BusBatchSink> logger, BrokerOutageLog? outage = null) : IBatchSink
 {
     public async Task<bool> TryPublishAsync(SecurityEventBatch batch, CancellationToken cancellation)
     {
@@ -34,7 +37,15 @@ public sealed partial class BusBatchSink(IBus bus, ConsumerQueueGate gate, IOpti
         }
         catch (Exception e) when (!cancellation.IsCancellationRequested)
         {
-            PublishFailed(logger, batch.BatchId, e.Message);
+            // MassTransit waits inside the publish while the broker is away: the timeout is what ends it then.
+            var reason = timeout.IsCancellationRequested ? $"no confirmation of a publish within {options.Value.Publish.Timeout}" : e.Message;
+            if (outage is null)
+                PublishFailed(logger, batch.BatchId, reason);
+            else
+            {
+                outage.PublishFailed(bus.Address, reason);
+                Spooled(logger, batch.BatchId, reason);
+            }
             // The broker may be away or back on a new connection: its queues are checked again before they are trusted.
             gate.RequestCheck();
             return false;
@@ -61,4 +72,7 @@ public sealed partial class BusBatchSink(IBus bus, ConsumerQueueGate gate, IOpti
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing batch {BatchId} failed, it goes to the spool: {Reason}")]
     private static partial void PublishFailed(ILogger logger, string batchId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Batch {BatchId} goes to the spool: {Reason}")]
+    private static partial void Spooled(ILogger logger, string batchId, string reason);
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LogSentinel.Messaging;
 using LogSentinel.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -21,6 +22,7 @@ public static class RunCommand
         var builder = ServiceHost.CreateBuilder(configPath, optional, configure);
         builder.Services.AddDetector();
         builder.Services.AddDetectorRabbitMq();
+        builder.AddRabbitMqDefaults();
         builder.Services.AddLogSentinelTelemetry("logsentinel-detector", Telemetry.DetectorMetrics.MeterName);
         return builder.Build();
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LogSentinel.Messaging;
 using LogSentinel.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -19,6 +20,7 @@ public static class RunCommand
         var builder = ServiceHost.CreateBuilder(configPath, optional, configure);
         builder.Services.AddIndexer();
         builder.Services.AddIndexerRabbitMq();
+        builder.AddRabbitMqDefaults();
         builder.Services.AddLogSentinelTelemetry("logsentinel-indexer", Telemetry.IndexerMetrics.MeterName);
         return builder.Build();
     }

@@ -35,14 +35,14 @@ public static class PipelineHost
     }
 
     /// <summary>
-    /// Configuration: built-in defaults, then the YAML file, then the environment (Section__Key), then what the mode
-    /// itself requires (not to be changed by a file shared with `watch`), then <paramref name="overrides"/>.
+    /// Configuration: built-in defaults, then the YAML file, then the environment (Section__Key; a list it sets
+    /// replaces the file's, as in the services), then what the mode itself requires (not to be changed by a file
+    /// shared with `watch`), then <paramref name="overrides"/>.
     /// </summary>
     public static IConfigurationRoot Configuration(string? configPath, Mode mode, IReadOnlyDictionary<string, string?> overrides)
     {
         var builder = new ConfigurationBuilder().AddInMemoryCollection(Defaults(mode));
-        builder.AddYamlFile(Path.GetFullPath(configPath ?? DefaultConfig), optional: configPath is null);
-        builder.AddEnvironmentVariables();
+        builder.AddYamlFileAndEnvironment(Path.GetFullPath(configPath ?? DefaultConfig), optional: configPath is null);
         builder.AddInMemoryCollection(Required(mode));
         builder.AddInMemoryCollection(overrides);
         return builder.Build();
@@ -75,10 +75,9 @@ public static class PipelineHost
             services.AddNotifier();
         if (mode == Mode.Watch)
             services.AddCollector();
+        services.AddBusDefaults();
         services.AddMassTransit(bus =>
         {
-            // A security tool on a server does not call home.
-            bus.DisableUsageTelemetry();
             bus.AddDetectorConsumers();
             bus.AddAiAnalyzerConsumers();
             if (notifies)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LogSentinel.Messaging;
 using LogSentinel.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -18,6 +19,7 @@ public static class RunCommand
         var builder = ServiceHost.CreateBuilder(configPath, optional, configure);
         builder.Services.AddNotifier();
         builder.Services.AddNotifierRabbitMq();
+        builder.AddRabbitMqDefaults();
         builder.Services.AddLogSentinelTelemetry("logsentinel-notifier", Telemetry.NotifierMetrics.MeterName);
         return builder.Build();
     }

@@ -29,6 +29,11 @@ public sealed partial class NotificationDispatcher : IDisposable
     /// <summary>Held notifications kept per recipient; older ones are dropped and counted in the digest.</summary>
     public const int MaxHeld = 5000;
 
+    /// <summary>Longest subject written to the log (UTF-16 units, an ellipsis included).</summary>
+    public const int MaxLoggedSubject = 120;
+
+    private const int MaxLoggedId = 100;
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private NotifierState? _state;
 
@@ -137,9 +142,10 @@ public sealed partial class NotificationDispatcher : IDisposable
                     try
                     {
                         var id = $"digest:{recipient}:{since.Ticks}";
-                        await _email.SendAsync(Renderer.RenderDigest(entries, dropped), recipient, MessageId(id, recipient), cancellation).ConfigureAwait(false);
+                        var digest = Renderer.RenderDigest(entries, dropped);
+                        await _email.SendAsync(digest, recipient, MessageId(id, recipient), cancellation).ConfigureAwait(false);
                         _metrics.Sent.Add(1, new KeyValuePair<string, object?>("channel", "digest"));
-                        LogDigest(_logger, recipient, entries.Count);
+                        LogEmailed(recipient, digest.Subject, id);
                     }
                     catch (Exception e) when (e is not OperationCanceledException && SmtpEmailTransport.IsTransient(e))
                     {
@@ -179,6 +185,7 @@ public sealed partial class NotificationDispatcher : IDisposable
         {
             await _email.SendAsync(notification.Message, recipient, MessageId(notification.Id, recipient), cancellation).ConfigureAwait(false);
             _metrics.Sent.Add(1, new KeyValuePair<string, object?>("channel", "email"));
+            LogEmailed(recipient, notification.Message.Subject, notification.Id);
             times.Add(now);
         }
         else
@@ -233,6 +240,17 @@ public sealed partial class NotificationDispatcher : IDisposable
     [LoggerMessage(Level = LogLevel.Error, Message = "The mail server refused the digest for {Recipient}; its {Count} held notifications are dropped")]
     private static partial void LogDigestRefused(ILogger logger, Exception exception, string recipient, int count);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Digest of {Count} held-back notifications sent to {Recipient}")]
-    private static partial void LogDigest(ILogger logger, string recipient, int count);
+    /// <summary>
+    /// The operator's line for every email sent, one per recipient's copy. The subject carries values from log lines
+    /// (user names, hosts): capped again here, whatever the renderer allowed, and the id too, as it came on the bus.
+    /// </summary>
+    private void LogEmailed(string recipient, string subject, string notificationId)
+    {
+        var loggedSubject = FieldText.Clean(subject, MaxLoggedSubject)!;
+        var loggedId = FieldText.Clean(notificationId, MaxLoggedId)!;
+        LogEmailSent(_logger, recipient, loggedSubject, loggedId);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Emailed {Recipient}: \"{Subject}\" ({NotificationId})")]
+    private static partial void LogEmailSent(ILogger logger, string recipient, string subject, string notificationId);
 }

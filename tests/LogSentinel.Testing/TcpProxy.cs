@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace LogSentinel.Indexer.Tests;
+namespace LogSentinel.Testing;
 
-/// <summary>A TCP forwarder in front of a server whose connections a test can cut (a database outage, mid-batch).</summary>
-internal sealed class TcpProxy : IDisposable
+/// <summary>A TCP forwarder in front of a server whose connections a test can cut (a database or broker outage, mid-batch).</summary>
+public sealed class TcpProxy : IDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly int _target;
