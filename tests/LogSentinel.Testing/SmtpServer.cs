@@ -16,10 +16,12 @@ public sealed class SmtpServer : IDisposable
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
     private Process? _process;
 
-    public SmtpServer(int? port = null)
+    /// <param name="maildir">Where messages are stored (default: a new temporary folder); kept when the server stops, so a
+    /// server started again on it keeps what it received.</param>
+    public SmtpServer(int? port = null, string? maildir = null)
     {
         Port = port ?? FreePort();
-        Maildir = Directory.CreateTempSubdirectory("logsentinel-smtp-").FullName;
+        Maildir = maildir ?? Directory.CreateTempSubdirectory("logsentinel-smtp-").FullName;
         // A Maildir: aiosmtpd's Mailbox handler writes into tmp/ and moves into new/.
         foreach (var sub in new[] { "tmp", "new", "cur" })
             Directory.CreateDirectory(Path.Combine(Maildir, sub));
@@ -29,9 +31,12 @@ public sealed class SmtpServer : IDisposable
 
     public string Maildir { get; }
 
-    public static SmtpServer Start(int? port = null)
+    /// <summary>The running aiosmtpd's process id; null while stopped.</summary>
+    public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
+
+    public static SmtpServer Start(int? port = null, string? maildir = null)
     {
-        var server = new SmtpServer(port);
+        var server = new SmtpServer(port, maildir);
         server.Run();
         return server;
     }
