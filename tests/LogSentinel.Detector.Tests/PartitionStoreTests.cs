@@ -28,7 +28,7 @@ public sealed class PartitionStoreTests : IAsyncLifetime
         var first = await _store.TryClaimAsync("source.00", "d1", null, CancellationToken.None);
         Assert.NotNull(first);
         Assert.Null(first.State);
-        Assert.True(await _store.SaveAsync("source.00", "d1", first.Epoch, new byte[] { 1, 2, 3 }, CancellationToken.None));
+        Assert.Null(await _store.SaveAsync("d1", [new("source.00", first.Epoch, [1, 2, 3])], CancellationToken.None));
 
         // d2 presumes d1 dead and takes the partition: it continues from d1's last write.
         Assert.Null(await _store.TryClaimAsync("source.00", "d2", null, CancellationToken.None));
@@ -37,8 +37,11 @@ public sealed class PartitionStoreTests : IAsyncLifetime
         Assert.True(second.Epoch > first.Epoch);
         Assert.Equal(new byte[] { 1, 2, 3 }, second.State);
 
-        Assert.False(await _store.SaveAsync("source.00", "d1", first.Epoch, new byte[] { 9 }, CancellationToken.None));
-        Assert.True(await _store.SaveAsync("source.00", "d2", second.Epoch, new byte[] { 4, 5 }, CancellationToken.None));
+        // A round that holds a partition the replica lost writes nothing, not even its other partitions.
+        var other = (await _store.TryClaimAsync("source.01", "d1", null, CancellationToken.None))!;
+        Assert.Equal("source.00", await _store.SaveAsync("d1", [new("source.01", other.Epoch, [7, 7]), new("source.00", first.Epoch, [9])], CancellationToken.None));
+        Assert.Equal(0, (await _store.PartitionsAsync(CancellationToken.None)).Single(p => p.Partition == "source.01").StateBytes);
+        Assert.Null(await _store.SaveAsync("d2", [new("source.00", second.Epoch, [4, 5])], CancellationToken.None));
         // d1's release after the fact changes nothing either.
         await _store.ReleaseAsync("source.00", "d1", first.Epoch, CancellationToken.None);
         var record = (await _store.PartitionsAsync(CancellationToken.None)).Single(p => p.Partition == "source.00");
@@ -52,7 +55,7 @@ public sealed class PartitionStoreTests : IAsyncLifetime
         // Bigger than a chunk, and than MariaDB's default max_allowed_packet: written in pieces, read back whole.
         var state = new byte[20 << 20];
         new Random(7).NextBytes(state);
-        Assert.True(await _store.SaveAsync("source.01", "d1", first.Epoch, state, CancellationToken.None));
+        Assert.Null(await _store.SaveAsync("d1", [new("source.01", first.Epoch, state)], CancellationToken.None));
         await _store.ReleaseAsync("source.01", "d1", first.Epoch, CancellationToken.None);
 
         var next = await _store.TryClaimAsync("source.01", "d2", null, CancellationToken.None);

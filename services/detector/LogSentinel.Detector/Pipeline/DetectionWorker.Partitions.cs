@@ -1,3 +1,4 @@
+using LogSentinel.Detector.State;
 using Microsoft.Extensions.Logging;
 
 namespace LogSentinel.Detector.Pipeline;
@@ -60,6 +61,8 @@ public sealed partial class DetectionWorker
     {
         var started = _time.GetTimestamp();
         _nextCheckpointTicks = now + _options.CheckpointInterval.Ticks;
+        var changed = new List<PartitionState>();
+        var states = new List<PartitionCheckpoint>();
         foreach (var partition in _partitions.Values)
         {
             if (!partition.Dirty)
@@ -67,37 +70,45 @@ public sealed partial class DetectionWorker
                 CompleteAwaiting(partition);
                 continue;
             }
-            var state = partition.Save();
-            bool written;
-            try
-            {
-                written = await _store!.SaveAsync(partition.Key, _options.ReplicaId, partition.Epoch, state, stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                _metrics.CheckpointFailures.Add(1);
-                if (!_storeFailing)
-                    StoreFailing(_logger, e.Message);
-                _storeFailing = true;
-                // Retried soon, not at once: the store is down or overloaded.
-                _nextCheckpointTicks = now + Math.Max(_options.CheckpointInterval.Ticks, TimeSpan.TicksPerSecond);
-                return false;
-            }
-            if (!written)
-            {
-                _metrics.CheckpointFailures.Add(1);
-                Fenced(_logger, partition.Key, partition.Epoch);
-                _termination.Terminate($"partition {partition.Key} was taken by another replica");
-                return false;
-            }
-            if (_storeFailing)
-            {
-                StoreRecovered(_logger);
-                _storeFailing = false;
-            }
+            changed.Add(partition);
+            states.Add(new PartitionCheckpoint(partition.Key, partition.Epoch, partition.Save()));
+        }
+        _metrics.TrackedKeys = _partitions.Values.Sum(p => p.Engine.TrackedKeys);
+        if (changed.Count == 0)
+            return true;
+        string? fenced;
+        try
+        {
+            // One transaction for the round: one commit to wait for, however many partitions changed.
+            fenced = await _store!.SaveAsync(_options.ReplicaId, states, stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        {
+            _metrics.CheckpointFailures.Add(1);
+            if (!_storeFailing)
+                StoreFailing(_logger, e.Message);
+            _storeFailing = true;
+            // Retried soon, not at once: the store is down or overloaded.
+            _nextCheckpointTicks = now + Math.Max(_options.CheckpointInterval.Ticks, TimeSpan.TicksPerSecond);
+            return false;
+        }
+        if (fenced is not null)
+        {
+            _metrics.CheckpointFailures.Add(1);
+            Fenced(_logger, fenced, _partitions[fenced].Epoch);
+            _termination.Terminate($"partition {fenced} was taken by another replica");
+            return false;
+        }
+        if (_storeFailing)
+        {
+            StoreRecovered(_logger);
+            _storeFailing = false;
+        }
+        foreach (var (partition, state) in changed.Zip(states))
+        {
             partition.Dirty = false;
             _metrics.Checkpoints.Add(1);
-            _metrics.CheckpointBytes.Record(state.Length);
+            _metrics.CheckpointBytes.Record(state.State.Length);
             CompleteAwaiting(partition);
         }
         // Large states take long to write: the next round waits at least four times as long, so checkpoints never

@@ -192,7 +192,6 @@ public sealed partial class DetectionWorker : BackgroundService
                     }
                 }
                 _metrics.Buffered = _buffer.Count;
-                _metrics.TrackedKeys = _partitions.Values.Sum(p => p.Engine.TrackedKeys);
                 _metrics.PartitionsOwned = _partitions.Count;
                 if (alerts.Count > 0)
                 {

@@ -6,6 +6,9 @@ public sealed record MemberBeat(string Replica, long Beat, TimeSpan Age);
 /// <summary>Who owns a partition, under which epoch, and what its last checkpoint holds.</summary>
 public sealed record PartitionRecord(string Partition, string? Owner, long Epoch, int StateBytes, DateTime? StateUpdated);
 
+/// <summary>A partition's state to write, under the epoch it was claimed with.</summary>
+public sealed record PartitionCheckpoint(string Partition, long Epoch, byte[] State);
+
 /// <summary>A partition taken: the epoch that fences every later write, and its last checkpoint (null: never written).</summary>
 public sealed record PartitionClaim(long Epoch, byte[]? State);
 
@@ -33,8 +36,11 @@ public interface IPartitionStore
     /// </summary>
     Task<PartitionClaim?> TryClaimAsync(string partition, string replica, string? expectedOwner, CancellationToken cancellation);
 
-    /// <summary>Writes the partition's state; false when the replica no longer owns it under that epoch.</summary>
-    Task<bool> SaveAsync(string partition, string replica, long epoch, ReadOnlyMemory<byte> state, CancellationToken cancellation);
+    /// <summary>
+    /// Writes the partitions' states, all or none; returns null, or the first partition the replica no longer owns
+    /// under that epoch (then nothing was written).
+    /// </summary>
+    Task<string?> SaveAsync(string replica, IReadOnlyList<PartitionCheckpoint> states, CancellationToken cancellation);
 
     /// <summary>Gives the partition up (its state stays for the next owner).</summary>
     Task ReleaseAsync(string partition, string replica, long epoch, CancellationToken cancellation);

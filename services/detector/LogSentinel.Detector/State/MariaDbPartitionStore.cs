@@ -161,42 +161,45 @@ public sealed class MariaDbPartitionStore(string connectionString) : IPartitionS
         return new PartitionClaim(epoch, state);
     }
 
-    public async Task<bool> SaveAsync(string partition, string replica, long epoch, ReadOnlyMemory<byte> state, CancellationToken cancellation)
+    public async Task<string?> SaveAsync(string replica, IReadOnlyList<PartitionCheckpoint> states, CancellationToken cancellation)
     {
         await using var connection = await OpenAsync(cancellation).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellation).ConfigureAwait(false);
-        // The fence first: the row stays locked until commit, so no claim can slip in between.
-        await using (var fence = new MySqlCommand("""
+        await using var fence = new MySqlCommand("""
             UPDATE detector_partitions SET state_bytes = @n, state_updated = UTC_TIMESTAMP(6)
             WHERE partition_key = @p AND owner = @r AND epoch = @e
-            """, connection, transaction))
+            """, connection, transaction);
+        var fenceBytes = fence.Parameters.Add("@n", MySqlDbType.Int64);
+        var fencePartition = fence.Parameters.Add("@p", MySqlDbType.VarChar);
+        fence.Parameters.AddWithValue("@r", replica);
+        var fenceEpoch = fence.Parameters.Add("@e", MySqlDbType.Int64);
+        await using var clear = new MySqlCommand("DELETE FROM detector_state_chunks WHERE partition_key = @p", connection, transaction);
+        var clearPartition = clear.Parameters.Add("@p", MySqlDbType.VarChar);
+        await using var insert = new MySqlCommand("INSERT INTO detector_state_chunks (partition_key, seq, data) VALUES (@p, @seq, @data)", connection, transaction);
+        var insertPartition = insert.Parameters.Add("@p", MySqlDbType.VarChar);
+        var seq = insert.Parameters.Add("@seq", MySqlDbType.Int32);
+        var data = insert.Parameters.Add("@data", MySqlDbType.MediumBlob);
+        foreach (var (partition, epoch, state) in states)
         {
-            fence.Parameters.AddWithValue("@n", state.Length);
-            fence.Parameters.AddWithValue("@p", partition);
-            fence.Parameters.AddWithValue("@r", replica);
-            fence.Parameters.AddWithValue("@e", epoch);
+            // The fence first: the row stays locked until commit, so no claim can slip in between.
+            (fenceBytes.Value, fencePartition.Value, fenceEpoch.Value) = (state.LongLength, partition, epoch);
             if (await fence.ExecuteNonQueryAsync(cancellation).ConfigureAwait(false) != 1)
-                return false;
-        }
-        await using (var clear = new MySqlCommand("DELETE FROM detector_state_chunks WHERE partition_key = @p", connection, transaction))
-        {
-            clear.Parameters.AddWithValue("@p", partition);
+            {
+                await transaction.RollbackAsync(cancellation).ConfigureAwait(false);
+                return partition;
+            }
+            clearPartition.Value = partition;
             await clear.ExecuteNonQueryAsync(cancellation).ConfigureAwait(false);
-        }
-        await using (var insert = new MySqlCommand("INSERT INTO detector_state_chunks (partition_key, seq, data) VALUES (@p, @seq, @data)", connection, transaction))
-        {
-            insert.Parameters.AddWithValue("@p", partition);
-            var seq = insert.Parameters.Add("@seq", MySqlDbType.Int32);
-            var data = insert.Parameters.Add("@data", MySqlDbType.MediumBlob);
+            insertPartition.Value = partition;
             for (var at = 0; at < state.Length; at += ChunkBytes)
             {
                 seq.Value = at / ChunkBytes;
-                data.Value = state.Slice(at, Math.Min(ChunkBytes, state.Length - at));
+                data.Value = new ReadOnlyMemory<byte>(state, at, Math.Min(ChunkBytes, state.Length - at));
                 await insert.ExecuteNonQueryAsync(cancellation).ConfigureAwait(false);
             }
         }
         await transaction.CommitAsync(cancellation).ConfigureAwait(false);
-        return true;
+        return null;
     }
 
     public async Task ReleaseAsync(string partition, string replica, long epoch, CancellationToken cancellation)
