@@ -20,8 +20,9 @@ using RabbitMQ.Client;
 // service's own host, RunCommand.Build) so its evaluated-event count can be read; alerts are read from a queue
 // bound to the alert exchange, as the notifier's would be.
 //   throughput COLLECTOR LOG          append LOG at full speed; events/s from first append to the last event evaluated
-//   latency COLLECTOR LOG RATE SECONDS   append LOG at RATE lines/s with a 5-failure burst from a new address every
-//                                     half second; p50/p99 from the burst's 5th line written to its alert received
+//   latency COLLECTOR LOG RATE SECONDS   append LOG at RATE lines/s with a burst of failures from a new address every
+//                                     half second (the fast rule's threshold); p50/p99 from the burst written to its
+//                                     alert received
 //   detector COLLECTOR LOG            the detector alone: the collector fills the detector's queue first and stops,
 //                                     then a replica starts; events/s from its start to the last event evaluated
 //   scale COLLECTOR LOG N             as detector, with N replicas as separate processes, replica i pinned to core
@@ -161,6 +162,7 @@ try
         var rate = int.Parse(args[3], CultureInfo.InvariantCulture);
         var duration = TimeSpan.FromSeconds(int.Parse(args[4], CultureInfo.InvariantCulture));
         var bursts = new Dictionary<string, DateTime>();
+        var burstSize = (int)RuleSetLoader.Load(rules).Rules.Single(r => r.Id == "ssh-brute-force-fast").Threshold;
         var latencies = new List<double>();
         var clock = Stopwatch.StartNew();
         var index = 0;
@@ -179,9 +181,10 @@ try
                     index++;
                     if (clock.Elapsed >= nextBurst && burstIp is null)
                     {
-                        // Five failures stamped with the current line's time: the fast brute-force rule fires on the fifth.
+                        // As many failures as the fast brute-force rule's threshold, stamped with the current line's time: it
+                        // fires on the last.
                         burstIp = $"198.18.{bursts.Count / 250}.{1 + bursts.Count % 250}";
-                        for (var n = 0; n < 5; n++)
+                        for (var n = 0; n < burstSize; n++)
                             block.Append(CultureInfo.InvariantCulture, $"{line[..15]} bastion sshd[{4000 + n}]: Failed password for root from {burstIp} port {50000 + n} ssh2\n");
                         nextBurst += TimeSpan.FromMilliseconds(500);
                     }
