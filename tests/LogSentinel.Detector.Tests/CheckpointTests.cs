@@ -106,9 +106,12 @@ public sealed class CheckpointTests : IClassFixture<CheckpointTests.Week>
         for (ulong i = 0; i < PartitionState.RememberedSegments + 10; i++)
             partition.AddSegment(i);
 
+        // Events accepted but still waiting in the reorder buffer travel with the checkpoint.
+        var waiting = events.Skip(5000).Take(3).ToList();
         var loaded = new PartitionState("source.03", Rules, epoch: 5);
-        Assert.True(loaded.Load(partition.Save()));
+        Assert.True(loaded.Load(partition.Save(waiting)));
 
+        Assert.Equal(waiting.Select(e => JsonSerializer.Serialize(e)), loaded.Waiting.Select(e => JsonSerializer.Serialize(e)));
         Assert.Equal(partition.RecentSegments, loaded.RecentSegments);
         Assert.Equal(PartitionState.RememberedSegments, loaded.RecentSegments.Count());
         Assert.Equal(partition.Engine.TrackedKeys, loaded.Engine.TrackedKeys);

@@ -41,6 +41,18 @@ public sealed class ReorderBuffer<T>(TimeSpan lateness, int capacity)
         }
     }
 
+    /// <summary>The events waiting whose item matches, in no particular order (what a checkpoint must carry along).</summary>
+    public List<SecurityEvent> Waiting(Func<T, bool> match)
+    {
+        var waiting = new List<SecurityEvent>();
+        foreach (var ((item, _), e) in _queue.UnorderedItems)
+        {
+            if (match(item))
+                waiting.Add(e);
+        }
+        return waiting;
+    }
+
     /// <summary>Wall-clock ticks at which the earliest event is due, or null when empty.</summary>
     public long? NextDueTicks => _queue.TryPeek(out var head, out _) ? head.Arrival + lateness.Ticks : null;
 }

@@ -1,3 +1,4 @@
+using LogSentinel.Contracts;
 using LogSentinel.Detector.State;
 using Microsoft.Extensions.Logging;
 
@@ -23,7 +24,7 @@ public sealed partial class DetectionWorker
                     StateUnreadable(_logger, key, "another format");
                 }
             }
-            catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException)
+            catch (Exception e)
             {
                 partition = new PartitionState(key, _ruleSet, command.Epoch);
                 StateUnreadable(_logger, key, e.Message);
@@ -32,6 +33,21 @@ public sealed partial class DetectionWorker
         foreach (var hash in partition.RecentSegments)
             Remember(hash);
         _partitions[key] = partition;
+        // What the previous owner had accepted but not evaluated: its batches were acknowledged as duplicates of
+        // the checkpoint, so their events are evaluated from here.
+        if (partition.Waiting.Count > 0)
+        {
+            var carried = new PendingBatch(new KeyedEventBatch { BatchId = key + "/checkpoint", Dimension = Partitioning.Dimensions.DimensionOf(key), RoutingKey = key, Segments = [] })
+            {
+                Partition = partition,
+                Remaining = partition.Waiting.Count,
+            };
+            var now = _time.GetUtcNow().UtcTicks;
+            foreach (var e in partition.Waiting)
+                _buffer.Add(e, carried, now);
+            partition.Waiting.Clear();
+            partition.Dirty = true;
+        }
         command.Done.TrySetResult();
     }
 
@@ -71,7 +87,8 @@ public sealed partial class DetectionWorker
                 continue;
             }
             changed.Add(partition);
-            states.Add(new PartitionCheckpoint(partition.Key, partition.Epoch, partition.Save()));
+            var waiting = _buffer.Waiting(pending => pending.Partition == partition);
+            states.Add(new PartitionCheckpoint(partition.Key, partition.Epoch, partition.Save(waiting)));
         }
         _metrics.TrackedKeys = _partitions.Values.Sum(p => p.Engine.TrackedKeys);
         if (changed.Count == 0)

@@ -280,6 +280,8 @@ public sealed partial class DetectionWorker : BackgroundService
                 }
                 pending.Remaining++;
                 _buffer.Add(e, pending, now);
+                // The checkpoint holds the partition's waiting events as well as its evaluated ones.
+                partition.Dirty = true;
             }
         }
         if (pending.Remaining == 0)
