@@ -68,10 +68,13 @@ public sealed class BrokerOutageTests
             await Until(() => capture.Of<BrokerOutageLog>().Count == 2, TimeSpan.FromSeconds(90), "the recovery is logged");
             await bus.Publish(new Ping("after"));
 
-            var during = capture.Entries.Skip(started).ToList();
-            var read = string.Join(Environment.NewLine, during.Select(e => $"{e.Level} {e.Category}: {e.Message} {e.Exception?.GetType().Name}"));
+            var all = capture.Entries.Skip(started).ToList();
+            var read = string.Join(Environment.NewLine, all.Select(e => $"{e.Level} {e.Category}: {e.Message} {e.Exception?.GetType().Name}"));
+            // What an operator is told: warnings and the outage log's own lines. MassTransit may add an ordinary
+            // information line of its own as the bus comes back ("Bus started"); no line carries a stack trace.
+            var during = all.Where(e => e.Level >= LogLevel.Warning || e.Category == typeof(BrokerOutageLog).FullName).ToList();
             Assert.True(during.Select(e => e.Level).SequenceEqual([LogLevel.Warning, LogLevel.Information]), read);
-            Assert.All(during, e => Assert.Null(e.Exception));
+            Assert.All(all, e => Assert.Null(e.Exception));
             Assert.StartsWith("Lost the connection to RabbitMQ at 127.0.0.1:" + proxy.Port, during[0].Message, StringComparison.Ordinal);
             Assert.Matches(@"^Connected to RabbitMQ at 127\.0\.0\.1:\d+ again after 00:00:\d\d$", during[1].Message);
         }

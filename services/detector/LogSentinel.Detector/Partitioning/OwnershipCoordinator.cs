@@ -166,7 +166,17 @@ public sealed partial class OwnershipCoordinator(
             if (claim is null)
                 continue;
             await worker.OpenAsync(partition, claim.Epoch, claim.State, cancellation).ConfigureAwait(false);
-            await endpoints.ConnectAsync(partition, cancellation).ConfigureAwait(false);
+            try
+            {
+                await endpoints.ConnectAsync(partition, cancellation).ConfigureAwait(false);
+            }
+            catch
+            {
+                // Taken but not consumed: give it back whole (nothing of it was evaluated) for the next attempt.
+                await worker.CloseAsync([partition], CancellationToken.None).ConfigureAwait(false);
+                await store.ReleaseAsync(partition, me, claim.Epoch, CancellationToken.None).ConfigureAwait(false);
+                throw;
+            }
             lock (_owned)
                 _owned[partition] = claim.Epoch;
             Took(logger, partition, claim.Epoch, owner is null || owner == me ? "free" : owner + ", presumed dead", claim.State?.Length ?? 0);
@@ -183,7 +193,17 @@ public sealed partial class OwnershipCoordinator(
         if (partitions.Length == 0)
             return;
         await endpoints.DisconnectAsync(partitions, cancellation).ConfigureAwait(false);
-        await worker.CloseAsync(partitions, cancellation).ConfigureAwait(false);
+        try
+        {
+            await worker.CloseAsync(partitions, cancellation).ConfigureAwait(false);
+        }
+        catch when (!cancellation.IsCancellationRequested)
+        {
+            // Their state could not be written: they stay this replica's, consumed again, and are handed over later.
+            foreach (var partition in partitions)
+                await endpoints.ConnectAsync(partition, cancellation).ConfigureAwait(false);
+            throw;
+        }
         foreach (var partition in partitions)
         {
             var epoch = _owned[partition];

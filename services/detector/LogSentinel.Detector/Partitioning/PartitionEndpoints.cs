@@ -13,7 +13,17 @@ public sealed class PartitionEndpoints(IReceiveEndpointConnector connector, IOpt
         var handle = connector.ConnectReceiveEndpoint(PartitionQueues.QueueOf(partition),
             (context, endpoint) => PartitionQueues.Configure(endpoint, context, partition, options.Value));
         _handles[partition] = handle;
-        await handle.Ready.WaitAsync(cancellation).ConfigureAwait(false);
+        try
+        {
+            await handle.Ready.WaitAsync(cancellation).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Not consuming: the partition goes back to the store, and a later attempt connects afresh.
+            _handles.Remove(partition);
+            await handle.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>Stops consuming: no new deliveries, and returns once the batches being evaluated were acknowledged.</summary>

@@ -164,7 +164,9 @@ public sealed class MariaDbPartitionStore(string connectionString) : IPartitionS
     public async Task<string?> SaveAsync(string replica, IReadOnlyList<PartitionCheckpoint> states, CancellationToken cancellation)
     {
         await using var connection = await OpenAsync(cancellation).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellation).ConfigureAwait(false);
+        // Read committed: replacing one partition's chunks takes no gap locks on its neighbours' (replicas saving at
+        // the same moment would otherwise deadlock each other).
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellation).ConfigureAwait(false);
         await using var fence = new MySqlCommand("""
             UPDATE detector_partitions SET state_bytes = @n, state_updated = UTC_TIMESTAMP(6)
             WHERE partition_key = @p AND owner = @r AND epoch = @e
